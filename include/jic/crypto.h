@@ -1,0 +1,36 @@
+/* crypto.h — every use of libsodium: random tokens and ids, hashes, and
+ * Ed25519 keys and signatures. The one layer that includes <sodium.h>. */
+#ifndef JIC_CRYPTO_H
+#define JIC_CRYPTO_H
+
+#include "jic/core.h"
+
+#define JIC_TOKEN_LEN 48    /* "jic_" + 43 base64url chars + NUL */
+#define JIC_HASH_LEN 32     /* BLAKE2b-256 */
+#define JIC_UUID_LEN 37     /* 36 chars + NUL */
+
+/* Initialises libsodium. Call once, before any thread uses this layer.
+ * JIC_ECRYPTO when the library cannot start. */
+enum jic_rc jic_crypto_init(void);
+
+/* Writes a new API token (32 random bytes, base64url, "jic_" prefix) into out.
+ * The caller should keep it in sodium memory (jic_crypto_secret_new) and wipe it. */
+void jic_crypto_token_new(char out[JIC_TOKEN_LEN]);
+
+/* BLAKE2b-256 of the n bytes at p into out. Tokens are stored only as this hash. */
+void jic_crypto_hash(const void *p, size_t n, uint8_t out[JIC_HASH_LEN]);
+
+/* Lowercase hex of n bytes into out (2n+1 chars with the NUL). */
+void jic_crypto_hex(const uint8_t *p, size_t n, char *out);
+
+/* A random RFC 4122 version 4 UUID, lowercase, into out. Thread-safe. */
+void jic_crypto_uuid4(char out[JIC_UUID_LEN]);
+
+/* Guarded secret memory (sodium_malloc): NULL when out of memory. _free wipes. */
+char *jic_crypto_secret_new(size_t n);
+void jic_crypto_secret_free(char *p);
+
+/* Constant-time comparison: 1 when the n bytes at a and b are equal. */
+int jic_crypto_equal(const void *a, const void *b, size_t n);
+
+#endif

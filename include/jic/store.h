@@ -1,0 +1,212 @@
+/* store.h — the node's one SQLite database (WAL): settings, members, accounts,
+ * tokens, collections and grants, STIX objects, status resources. The one
+ * layer that includes <sqlite3.h>. Schema changes are numbered migrations
+ * applied by jic_store_open.
+ *
+ * Thread rules: a struct jic_store is one connection, used by one thread at a
+ * time; each thread opens its own. Any number of handles may be open on the
+ * same file in one or more processes; writes are serialised by SQLite. */
+#ifndef JIC_STORE_H
+#define JIC_STORE_H
+
+#include "jic/core.h"
+
+/* Opens (creating when absent) the database at path, sets WAL, applies pending
+ * migrations and prepares statements. *out is NULL on failure. */
+enum jic_rc jic_store_open(const char *path, struct jic_store **out, struct jic_diag *d);
+void jic_store_close(struct jic_store *s);
+/* Runs PRAGMA integrity_check: JIC_OK when it says "ok", JIC_ESTORE otherwise. */
+enum jic_rc jic_store_check(struct jic_store *s, struct jic_diag *d);
+
+/* ---- node settings (one row). JIC_ENOTFOUND before jic init. ---- */
+enum jic_rc jic_store_node_get(struct jic_store *s, struct jic_node *out, struct jic_diag *d);
+enum jic_rc jic_store_node_set(struct jic_store *s, const struct jic_node *n, struct jic_diag *d);
+
+/* ---- members ---- */
+struct jic_member {
+	char id[JIC_NAME_MAX];
+	char name_en[256];
+	char name_ar[256]; /* UTF-8 */
+	enum jic_member_kind kind;
+	int64_t created_us;
+};
+/* JIC_EEXISTS when the id is taken. */
+enum jic_rc jic_store_member_add(struct jic_store *s, const struct jic_member *m, struct jic_diag *d);
+/* Replaces names and kind of an existing member; JIC_ENOTFOUND when absent. */
+enum jic_rc jic_store_member_update(struct jic_store *s, const struct jic_member *m, struct jic_diag *d);
+enum jic_rc jic_store_member_get(struct jic_store *s, const char *id, struct jic_member *out,
+                                 struct jic_diag *d);
+/* *out (malloc'ed array of *n, ordered by id) is the caller's to free. */
+enum jic_rc jic_store_member_list(struct jic_store *s, struct jic_member **out, size_t *n,
+                                  struct jic_diag *d);
+
+/* ---- accounts ---- */
+struct jic_account {
+	char id[JIC_NAME_MAX];
+	char member_id[JIC_NAME_MAX];
+	enum jic_role role;
+	int disabled;
+	int64_t created_us;
+};
+/* JIC_EEXISTS when the id is taken; JIC_ENOTFOUND when the member is absent. */
+enum jic_rc jic_store_account_add(struct jic_store *s, const struct jic_account *a, struct jic_diag *d);
+enum jic_rc jic_store_account_get(struct jic_store *s, const char *id, struct jic_account *out,
+                                  struct jic_diag *d);
+/* Accounts of member_id, or of every member when member_id is NULL. */
+enum jic_rc jic_store_account_list(struct jic_store *s, const char *member_id,
+                                   struct jic_account **out, size_t *n, struct jic_diag *d);
+enum jic_rc jic_store_account_set_disabled(struct jic_store *s, const char *id, int disabled,
+                                           struct jic_diag *d);
+
+/* ---- API tokens: only their BLAKE2b-256 hash is stored ---- */
+struct jic_token {
+	char id[JIC_NAME_MAX]; /* public handle, for listing and revoking */
+	char account_id[JIC_NAME_MAX];
+	char label[128];
+	int64_t created_us;
+	int64_t expires_us; /* 0: never */
+	int64_t revoked_us; /* 0: not revoked */
+};
+enum jic_rc jic_store_token_add(struct jic_store *s, const struct jic_token *t,
+                                const uint8_t hash[32], struct jic_diag *d);
+enum jic_rc jic_store_token_get(struct jic_store *s, const char *id, struct jic_token *out,
+                                struct jic_diag *d);
+/* Tokens of account_id, or all when NULL. */
+enum jic_rc jic_store_token_list(struct jic_store *s, const char *account_id,
+                                 struct jic_token **out, size_t *n, struct jic_diag *d);
+/* Marks the token revoked at now_us; JIC_ENOTFOUND when absent. Idempotent. */
+enum jic_rc jic_store_token_revoke(struct jic_store *s, const char *id, int64_t now_us,
+                                   struct jic_diag *d);
+/* Finds the live token with this hash and fills who. JIC_EAUTH when there is
+ * none, or it is revoked, expired at now_us, or its account is disabled. */
+enum jic_rc jic_store_auth(struct jic_store *s, const uint8_t hash[32], int64_t now_us,
+                           struct jic_principal *who, struct jic_diag *d);
+
+/* ---- collections and grants ---- */
+enum jic_right { JIC_RIGHT_NONE = 0, JIC_RIGHT_READ = 1, JIC_RIGHT_WRITE = 2 }; /* write implies read */
+
+struct jic_collection {
+	char id[JIC_NAME_MAX];    /* a UUID */
+	char alias[JIC_NAME_MAX]; /* short unique name, e.g. "coalition" */
+	char title[256];
+	char description[1024];
+	char owner_member[JIC_NAME_MAX];
+	int64_t created_us;
+};
+/* JIC_EEXISTS when id or alias is taken. */
+enum jic_rc jic_store_collection_add(struct jic_store *s, const struct jic_collection *c,
+                                     struct jic_diag *d);
+/* Looks key up as an id, then as an alias. */
+enum jic_rc jic_store_collection_get(struct jic_store *s, const char *key,
+                                     struct jic_collection *out, struct jic_diag *d);
+/* All collections ordered by created_us, id. */
+enum jic_rc jic_store_collection_list(struct jic_store *s, struct jic_collection **out, size_t *n,
+                                      struct jic_diag *d);
+/* Deletes the collection, its grants and its objects. */
+enum jic_rc jic_store_collection_delete(struct jic_store *s, const char *id, struct jic_diag *d);
+
+struct jic_grant {
+	char collection_id[JIC_NAME_MAX];
+	char member_id[JIC_NAME_MAX];
+	enum jic_right right;
+};
+/* Sets member_id's right on the collection; JIC_RIGHT_NONE removes it. */
+enum jic_rc jic_store_grant_set(struct jic_store *s, const char *collection_id, const char *member_id,
+                                enum jic_right right, struct jic_diag *d);
+/* The member's right (JIC_RIGHT_NONE when none). */
+enum jic_rc jic_store_grant_get(struct jic_store *s, const char *collection_id, const char *member_id,
+                                enum jic_right *out, struct jic_diag *d);
+/* Grants of collection_id, or of every collection when NULL. */
+enum jic_rc jic_store_grant_list(struct jic_store *s, const char *collection_id,
+                                 struct jic_grant **out, size_t *n, struct jic_diag *d);
+
+/* ---- objects: immutable versions keyed by (collection, id, modified) ---- */
+struct jic_obj_in {
+	const char *id;
+	const char *type;
+	const char *spec_version;
+	const char *modified; /* as written; "" when the object has none */
+	int64_t modified_us;
+	const char *json;     /* compact serialisation, stored and served as is */
+	size_t json_len;
+};
+
+enum jic_put_outcome {
+	JIC_PUT_STORED,    /* a new version */
+	JIC_PUT_DUPLICATE, /* the same (id, modified) with the same bytes was there */
+	JIC_PUT_CONFLICT,  /* the same (id, modified) with different bytes was there: kept apart, not stored */
+};
+
+/* Stores n versions in one transaction, giving each a date_added unique and
+ * increasing within the collection (never below now). outcome[i] tells what
+ * happened to v[i]. When this returns JIC_OK every stored version is durable
+ * against a crash of the process. origin_* name where the versions came from. */
+enum jic_rc jic_store_objects_put(struct jic_store *s, const char *collection_id,
+                                  const struct jic_obj_in *v, size_t n, const char *origin_member,
+                                  const char *origin_node, enum jic_put_outcome *outcome,
+                                  struct jic_diag *d);
+
+#define JIC_VERSION_LAST 1u
+#define JIC_VERSION_FIRST 2u
+#define JIC_VERSION_ALL 4u
+
+/* Which versions to return. Lists are OR'ed within, AND'ed across. */
+struct jic_filter {
+	int64_t added_after_us;   /* INT64_MIN: no bound */
+	int64_t next_us;          /* from `next`: only date_added > next_us; INT64_MIN: none */
+	const char *const *ids;
+	size_t n_ids;
+	const char *const *types;
+	size_t n_types;
+	const char *const *spec_versions;
+	size_t n_spec_versions;
+	unsigned versions;        /* JIC_VERSION_* bits; 0 with no version_us means LAST */
+	const int64_t *version_us; /* exact modified timestamps */
+	size_t n_version_us;
+	size_t limit;             /* at least 1 */
+};
+/* Sets every field to "no filter" and limit to limit. */
+void jic_filter_init(struct jic_filter *f, size_t limit);
+
+struct jic_row {
+	const char *id;
+	const char *type;
+	const char *spec_version;
+	const char *modified;
+	int64_t date_added_us;
+	const char *json;
+	size_t json_len;
+};
+/* Called for each row in date_added order; the row lives until the call
+ * returns. A non-JIC_OK return stops the query and is returned by it. */
+typedef enum jic_rc (*jic_row_fn)(void *ctx, const struct jic_row *row);
+
+struct jic_page {
+	size_t count;     /* rows passed to fn */
+	int more;         /* 1 when further rows match */
+	int64_t first_us; /* date_added of the first and last row; 0 when count is 0 */
+	int64_t last_us;
+};
+
+/* Runs the filter on one collection, ordered by date_added, at most f->limit rows. */
+enum jic_rc jic_store_objects_get(struct jic_store *s, const char *collection_id,
+                                  const struct jic_filter *f, jic_row_fn fn, void *ctx,
+                                  struct jic_page *page, struct jic_diag *d);
+
+/* Deletes the versions of object id that match f's version and spec_version
+ * filters; *n is how many. JIC_ENOTFOUND when none matched. */
+enum jic_rc jic_store_objects_delete(struct jic_store *s, const char *collection_id, const char *id,
+                                     const struct jic_filter *f, size_t *n, struct jic_diag *d);
+
+/* Number of versions stored in a collection (all when collection_id is NULL). */
+enum jic_rc jic_store_objects_count(struct jic_store *s, const char *collection_id, int64_t *n,
+                                    struct jic_diag *d);
+
+/* ---- TAXII status resources, readable by the member that caused them ---- */
+enum jic_rc jic_store_status_put(struct jic_store *s, const char *id, const char *member_id,
+                                 const char *json, struct jic_diag *d);
+/* *json is malloc'ed. JIC_ENOTFOUND when absent or created by another member. */
+enum jic_rc jic_store_status_get(struct jic_store *s, const char *id, const char *member_id,
+                                 char **json, struct jic_diag *d);
+
+#endif
