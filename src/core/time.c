@@ -99,7 +99,9 @@ enum jic_rc jic_time_parse(const char *s, int64_t *us)
 	if (min < 0 || min > 59 || s[16] != ':')
 		goto out;
 	sec = digits(s + 17, 2);
-	if (sec < 0 || sec > 59)
+	/* RFC 3339 allows a leap second, which can only fall at 23:59:60 UTC; it
+	 * counts as the first instant of the next day, as POSIX time has no room for it. */
+	if (sec < 0 || sec > 60 || (sec == 60 && (hour != 23 || min != 59)))
 		goto out;
 	p = s + 19;
 	if (*p == '.') {

@@ -1,0 +1,635 @@
+/* check.c — owns the STIX 2.1 validity of one object: identifier and type
+ * syntax, spec_version, timestamps, references, common and type-specific
+ * required properties, markings, external references and extensions, as the
+ * STIX 2.1 specification and the OASIS JSON schemas state them.
+ * Must not touch: storage, the envelope (envelope.c) or anything global; it
+ * runs on every object of every POST, so it is hand-written and allocation-free. */
+#include <string.h>
+
+#include "jic/stix.h"
+
+#define TYPE_MIN 3
+#define TYPE_MAX 250
+#define UUID_CHARS 36
+#define WALK_DEPTH_MAX 100
+
+enum kind {
+	KIND_SDO,     /* SDOs, SROs and meta objects with created/modified */
+	KIND_SCO,     /* cyber-observables: no created/modified */
+	KIND_MARKING, /* marking-definition: created, no modified */
+};
+
+static const char *const sco_types[] = {
+	"artifact", "autonomous-system", "directory", "domain-name", "email-addr",
+	"email-message", "file", "ipv4-addr", "ipv6-addr", "mac-addr", "mutex",
+	"network-traffic", "process", "software", "url", "user-account",
+	"windows-registry-key", "x509-certificate", NULL,
+};
+
+/* Required properties of the core SDO, SRO and meta types; the conditional
+ * rules (malware, location, observed-data, malware-analysis) are in code. */
+struct required {
+	const char *type;
+	const char *props[5];
+};
+
+static const struct required required_props[] = {
+	{ "attack-pattern", { "name" } },
+	{ "campaign", { "name" } },
+	{ "course-of-action", { "name" } },
+	{ "grouping", { "context", "object_refs" } },
+	{ "identity", { "name" } },
+	{ "incident", { "name" } },
+	{ "indicator", { "pattern", "pattern_type", "valid_from" } },
+	{ "infrastructure", { "name" } },
+	{ "intrusion-set", { "name" } },
+	{ "location", { NULL } },
+	{ "malware", { "is_family" } },
+	{ "malware-analysis", { "product" } },
+	{ "note", { "content", "object_refs" } },
+	{ "observed-data", { "first_observed", "last_observed", "number_observed" } },
+	{ "opinion", { "object_refs", "opinion" } },
+	{ "report", { "name", "object_refs", "published" } },
+	{ "threat-actor", { "name" } },
+	{ "tool", { "name" } },
+	{ "vulnerability", { "name" } },
+	{ "relationship", { "relationship_type", "source_ref", "target_ref" } },
+	{ "sighting", { "sighting_of_ref" } },
+	{ "language-content", { "object_ref", "contents" } },
+	{ "extension-definition", { "name", "schema", "version", "extension_types" } },
+	{ NULL, { NULL } },
+};
+
+/* Properties only SDOs/SROs carry: a type we do not know that has any of them
+ * is judged as an SDO (core.json), otherwise as a custom observable. */
+static const char *const sdo_only_props[] = {
+	"created", "modified", "created_by_ref", "revoked", "labels", "confidence",
+	"lang", "external_references", NULL,
+};
+
+/* Optional timestamp properties of the core types, checked when present. */
+static const char *const ts_props[] = {
+	"first_seen", "last_seen", "valid_from", "valid_until", "published",
+	"first_observed", "last_observed", "start_time", "stop_time", NULL,
+};
+
+static const char *const tlp_words[] = { "white", "green", "amber", "red", NULL };
+
+static int in_list(const char *s, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
+
+static int is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static int is_lower_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* 8-4-4-4-12 hex digits, an RFC 4122/9562 version 1-8 and the RFC 4122 variant.
+ * Upper-case hex is accepted as the OASIS identifier schema accepts it. */
+static int uuid_valid(const char *u)
+{
+	for (int i = 0; i < UUID_CHARS; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (u[i] != '-')
+				return 0;
+		} else if (!is_hex(u[i])) {
+			return 0;
+		}
+	}
+	if (u[UUID_CHARS] != '\0' || u[14] < '1' || u[14] > '8')
+		return 0;
+	return strchr("89abAB", u[19]) != NULL;
+}
+
+/* A type of n chars: starts with a letter, [a-z0-9-], no "--", and (as every
+ * identifier needs) ends with a letter or digit. */
+static int type_valid(const char *t, size_t n)
+{
+	if (n < TYPE_MIN || n > TYPE_MAX || t[0] < 'a' || t[0] > 'z' ||
+	    !is_lower_alnum(t[n - 1]))
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if (t[i] == '-') {
+			if (t[i - 1] == '-')
+				return 0;
+		} else if (!is_lower_alnum(t[i])) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int jic_stix_id_valid(const char *s)
+{
+	const char *sep;
+
+	if (s == NULL)
+		return 0;
+	sep = strstr(s, "--");
+	return sep != NULL && type_valid(s, (size_t)(sep - s)) && uuid_valid(sep + 2);
+}
+
+static int has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static int ends_with(const char *s, size_t n, const char *suffix)
+{
+	size_t k = strlen(suffix);
+
+	return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+/* A timestamp property: RFC 3339 UTC; with millis, at least three fraction
+ * digits as core.json's timestamp_millis pattern demands. */
+static enum jic_rc check_ts(json_t *obj, const char *key, int millis, const char **str,
+                            int64_t *us, struct jic_diag *d)
+{
+	json_t *v = json_object_get(obj, key);
+	const char *s, *dot;
+
+	if (!json_is_string(v))
+		return jic_fail(d, JIC_EUNPROC, "\"%s\" is missing or not a string", key);
+	s = json_string_value(v);
+	if (jic_time_parse(s, us) != JIC_OK)
+		return jic_fail(d, JIC_EUNPROC, "\"%s\" is not an RFC 3339 UTC timestamp", key);
+	dot = strchr(s, '.');
+	if (millis && (dot == NULL || strlen(dot) < 5))
+		return jic_fail(d, JIC_EUNPROC, "\"%s\" is not precise to the millisecond", key);
+	if (str != NULL)
+		*str = s;
+	return JIC_OK;
+}
+
+static enum jic_rc check_ref(json_t *v, const char *key, struct jic_diag *d)
+{
+	if (!json_is_string(v) || !jic_stix_id_valid(json_string_value(v)))
+		return jic_fail(d, JIC_EUNPROC, "\"%s\" holds an invalid identifier", key);
+	return JIC_OK;
+}
+
+static enum jic_rc check_refs(json_t *v, const char *key, struct jic_diag *d)
+{
+	enum jic_rc rc = JIC_OK;
+	size_t i;
+	json_t *e;
+
+	if (!json_is_array(v) || json_array_size(v) == 0)
+		return jic_fail(d, JIC_EUNPROC, "\"%s\" is not a non-empty array", key);
+	json_array_foreach(v, i, e) {
+		rc = check_ref(e, key, d);
+		if (rc != JIC_OK)
+			break;
+	}
+	return rc;
+}
+
+static enum jic_rc walk_refs(json_t *v, int depth, int skip_objects, struct jic_diag *d);
+
+/* Every "*_ref" and "*_refs" at any depth: nested types (granular markings,
+ * extensions, kill chains, x_mitre_contents) carry references too. */
+static enum jic_rc walk_object(json_t *obj, int depth, int skip_objects, struct jic_diag *d)
+{
+	enum jic_rc rc = JIC_OK;
+	const char *key;
+	json_t *v;
+	size_t n;
+
+	json_object_foreach(obj, key, v) {
+		n = strlen(key);
+		if (ends_with(key, n, "_ref"))
+			rc = check_ref(v, key, d);
+		else if (ends_with(key, n, "_refs"))
+			rc = check_refs(v, key, d);
+		else if (skip_objects && strcmp(key, "objects") == 0)
+			rc = JIC_OK; /* observed-data's deprecated local graph uses "0", "1" refs */
+		else if (json_is_object(v) || json_is_array(v))
+			rc = walk_refs(v, depth + 1, 0, d);
+		if (rc != JIC_OK)
+			break;
+	}
+	return rc;
+}
+
+static enum jic_rc walk_refs(json_t *v, int depth, int skip_objects, struct jic_diag *d)
+{
+	enum jic_rc rc = JIC_OK;
+	size_t i;
+	json_t *e;
+
+	if (depth > WALK_DEPTH_MAX)
+		return jic_fail(d, JIC_EUNPROC, "object nested too deeply");
+	if (json_is_object(v))
+		return walk_object(v, depth, skip_objects, d);
+	json_array_foreach(v, i, e) {
+		if (json_is_object(e) || json_is_array(e))
+			rc = walk_refs(e, depth + 1, 0, d);
+		if (rc != JIC_OK)
+			break;
+	}
+	return rc;
+}
+
+/* RFC 3986 URI: a scheme, ':', then only unreserved, reserved or %HH characters
+ * (no spaces, no controls, nothing outside ASCII), as JSON Schema's "uri" format. */
+static int uri_valid(const char *s)
+{
+	static const char allowed[] = "-._~:/?#[]@!$&'()*+,;=";
+	const char *p = s;
+
+	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+		return 0;
+	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+	       (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.')
+		p++;
+	if (*p++ != ':')
+		return 0;
+	for (; *p != '\0'; p++) {
+		if (*p == '%') {
+			if (!is_hex(p[1]) || !is_hex(p[2]))
+				return 0;
+			p += 2;
+		} else if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		             (*p >= '0' && *p <= '9') || strchr(allowed, *p) != NULL)) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int digits_from(const char *s, size_t min)
+{
+	size_t n = 0;
+
+	for (; s[n] >= '0' && s[n] <= '9'; n++)
+		;
+	return n >= min && s[n] == '\0';
+}
+
+/* external-reference.json: "cve" and "capec" sources need their id form; any
+ * other source needs one of external_id, description, url. */
+static enum jic_rc check_extref(json_t *r, struct jic_diag *d)
+{
+	json_t *src = json_object_get(r, "source_name");
+	json_t *url = json_object_get(r, "url");
+	json_t *eid = json_object_get(r, "external_id");
+	const char *s, *e;
+
+	if (!json_is_object(r) || !json_is_string(src))
+		return jic_fail(d, JIC_EUNPROC, "an external reference lacks \"source_name\"");
+	if (url != NULL && (!json_is_string(url) || !uri_valid(json_string_value(url))))
+		return jic_fail(d, JIC_EUNPROC, "an external reference \"url\" is not a valid URI");
+	if (eid != NULL && !json_is_string(eid))
+		return jic_fail(d, JIC_EUNPROC, "an external reference \"external_id\" is not a string");
+	s = json_string_value(src);
+	e = json_string_value(eid);
+	if (strcmp(s, "capec") == 0 && (e == NULL || !has_prefix(e, "CAPEC-") ||
+	                                !digits_from(e + 6, 1)))
+		return jic_fail(d, JIC_EUNPROC, "a capec external reference needs a CAPEC-n id");
+	if (strcmp(s, "cve") == 0 && (e == NULL || !has_prefix(e, "CVE-") ||
+	                              strlen(e) < 13 || e[8] != '-' || !digits_from(e + 9, 4)))
+		return jic_fail(d, JIC_EUNPROC, "a cve external reference needs a CVE id");
+	if (eid == NULL && url == NULL && !json_is_string(json_object_get(r, "description")))
+		return jic_fail(d, JIC_EUNPROC,
+		                "an external reference needs external_id, description or url");
+	return JIC_OK;
+}
+
+static enum jic_rc check_extrefs(json_t *obj, struct jic_diag *d)
+{
+	json_t *refs = json_object_get(obj, "external_references");
+	enum jic_rc rc = JIC_OK;
+	size_t i;
+	json_t *r;
+
+	if (refs == NULL)
+		return JIC_OK;
+	if (!json_is_array(refs) || json_array_size(refs) == 0)
+		return jic_fail(d, JIC_EUNPROC, "\"external_references\" is not a non-empty array");
+	json_array_foreach(refs, i, r) {
+		rc = check_extref(r, d);
+		if (rc != JIC_OK)
+			break;
+	}
+	return rc;
+}
+
+static enum jic_rc check_granular(json_t *obj, struct jic_diag *d)
+{
+	json_t *gms = json_object_get(obj, "granular_markings");
+	json_t *gm, *sel, *ref;
+	size_t i;
+
+	if (gms == NULL)
+		return JIC_OK;
+	if (!json_is_array(gms) || json_array_size(gms) == 0)
+		return jic_fail(d, JIC_EUNPROC, "\"granular_markings\" is not a non-empty array");
+	json_array_foreach(gms, i, gm) {
+		sel = json_object_get(gm, "selectors");
+		ref = json_object_get(gm, "marking_ref");
+		if (!json_is_array(sel) || json_array_size(sel) == 0)
+			return jic_fail(d, JIC_EUNPROC, "a granular marking lacks \"selectors\"");
+		/* The format of marking_ref was checked by the reference walk. */
+		if (!json_is_string(ref) || !has_prefix(json_string_value(ref), "marking-definition--"))
+			return jic_fail(d, JIC_EUNPROC,
+			                "a granular marking lacks a marking-definition \"marking_ref\"");
+	}
+	return JIC_OK;
+}
+
+static enum jic_rc check_marking_refs(json_t *obj, struct jic_diag *d)
+{
+	json_t *refs = json_object_get(obj, "object_marking_refs");
+	size_t i;
+	json_t *r;
+
+	json_array_foreach(refs, i, r) {
+		if (!has_prefix(json_string_value(r), "marking-definition--"))
+			return jic_fail(d, JIC_EUNPROC,
+			                "\"object_marking_refs\" names a non-marking object");
+	}
+	return JIC_OK;
+}
+
+/* Keys are "<name>-ext" or an extension-definition id; values are objects. */
+static enum jic_rc check_extensions(json_t *obj, struct jic_diag *d)
+{
+	json_t *exts = json_object_get(obj, "extensions");
+	const char *key;
+	json_t *v;
+
+	if (exts == NULL)
+		return JIC_OK;
+	if (!json_is_object(exts) || json_object_size(exts) == 0)
+		return jic_fail(d, JIC_EUNPROC, "\"extensions\" is not a non-empty object");
+	json_object_foreach(exts, key, v) {
+		size_t n = strlen(key);
+		int ok = has_prefix(key, "extension-definition--") ?
+			jic_stix_id_valid(key) :
+			ends_with(key, n, "-ext") && type_valid(key, n);
+
+		if (!ok)
+			return jic_fail(d, JIC_EUNPROC, "bad extension name \"%s\"", key);
+		if (!json_is_object(v))
+			return jic_fail(d, JIC_EUNPROC, "extension \"%s\" is not an object", key);
+	}
+	return JIC_OK;
+}
+
+static enum jic_rc check_marking(json_t *obj, struct jic_diag *d)
+{
+	json_t *dt = json_object_get(obj, "definition_type");
+	json_t *def = json_object_get(obj, "definition");
+	json_t *tlp, *stmt;
+
+	if (dt == NULL && def == NULL && json_object_get(obj, "extensions") != NULL)
+		return JIC_OK; /* TLP 2.0 and other extension-based markings */
+	if (!json_is_string(dt) || !json_is_object(def))
+		return jic_fail(d, JIC_EUNPROC, "a marking needs \"definition_type\" and \"definition\"");
+	if (strcmp(json_string_value(dt), "tlp") == 0) {
+		tlp = json_object_get(def, "tlp");
+		if (!json_is_string(tlp) || !in_list(json_string_value(tlp), tlp_words))
+			return jic_fail(d, JIC_EUNPROC,
+			                "a tlp marking needs \"tlp\" white, green, amber or red");
+	} else if (strcmp(json_string_value(dt), "statement") == 0) {
+		stmt = json_object_get(def, "statement");
+		if (!json_is_string(stmt))
+			return jic_fail(d, JIC_EUNPROC, "a statement marking needs \"statement\"");
+	}
+	return JIC_OK;
+}
+
+/* RFC 4648 base64 with padding, as common/binary.json's pattern. */
+static int base64_valid(const char *s)
+{
+	size_t n = strlen(s), pad = 0;
+
+	if (n == 0 || n % 4 != 0)
+		return 0;
+	if (s[n - 1] == '=')
+		pad = s[n - 2] == '=' ? 2 : 1;
+	for (size_t i = 0; i < n - pad; i++) {
+		char c = s[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || c == '+' || c == '/'))
+			return 0;
+	}
+	return 1;
+}
+
+static enum jic_rc check_artifact(json_t *obj, struct jic_diag *d)
+{
+	json_t *bin = json_object_get(obj, "payload_bin");
+	json_t *url = json_object_get(obj, "url");
+
+	if ((bin == NULL) == (url == NULL))
+		return jic_fail(d, JIC_EUNPROC, "an artifact needs exactly one of payload_bin, url");
+	if (bin != NULL && (!json_is_string(bin) || !base64_valid(json_string_value(bin))))
+		return jic_fail(d, JIC_EUNPROC, "\"payload_bin\" is not valid base64");
+	if (url != NULL && (!json_is_string(url) || !uri_valid(json_string_value(url)) ||
+	                    json_object_get(obj, "hashes") == NULL))
+		return jic_fail(d, JIC_EUNPROC, "an artifact \"url\" needs a valid URI and hashes");
+	return JIC_OK;
+}
+
+static int has(json_t *obj, const char *key)
+{
+	return json_object_get(obj, key) != NULL;
+}
+
+/* The rules of the schemas that depend on more than one property. */
+static enum jic_rc check_conditional(json_t *obj, const char *type, struct jic_diag *d)
+{
+	json_t *fam;
+
+	if (strcmp(type, "malware") == 0) {
+		fam = json_object_get(obj, "is_family");
+		if (!json_is_boolean(fam))
+			return jic_fail(d, JIC_EUNPROC, "\"is_family\" is not a boolean");
+		if (json_is_true(fam) && !has(obj, "name"))
+			return jic_fail(d, JIC_EUNPROC, "a malware family needs \"name\"");
+	} else if (strcmp(type, "location") == 0) {
+		if (has(obj, "latitude") != has(obj, "longitude"))
+			return jic_fail(d, JIC_EUNPROC, "latitude and longitude go together");
+		if (!has(obj, "region") && !has(obj, "country") && !has(obj, "latitude"))
+			return jic_fail(d, JIC_EUNPROC, "a location needs region, country or latitude");
+		if (has(obj, "precision") && !has(obj, "latitude"))
+			return jic_fail(d, JIC_EUNPROC, "\"precision\" needs latitude and longitude");
+	} else if (strcmp(type, "observed-data") == 0) {
+		if (has(obj, "objects") == has(obj, "object_refs"))
+			return jic_fail(d, JIC_EUNPROC, "observed-data needs one of objects, object_refs");
+	} else if (strcmp(type, "malware-analysis") == 0) {
+		if (!has(obj, "result") && !has(obj, "analysis_sco_refs"))
+			return jic_fail(d, JIC_EUNPROC,
+			                "malware-analysis needs result or analysis_sco_refs");
+	} else if (strcmp(type, "artifact") == 0) {
+		return check_artifact(obj, d);
+	}
+	return JIC_OK;
+}
+
+static enum jic_rc check_required(json_t *obj, const char *type, struct jic_diag *d)
+{
+	const struct required *r;
+
+	for (r = required_props; r->type != NULL; r++)
+		if (strcmp(r->type, type) == 0)
+			break;
+	if (r->type == NULL)
+		return JIC_OK;
+	for (int i = 0; i < 5 && r->props[i] != NULL; i++) {
+		json_t *v = json_object_get(obj, r->props[i]);
+
+		if (v == NULL || json_is_null(v))
+			return jic_fail(d, JIC_EUNPROC, "a %s needs \"%s\"", type, r->props[i]);
+	}
+	return JIC_OK;
+}
+
+/* Optional common properties with a fixed shape. */
+static enum jic_rc check_optional(json_t *obj, struct jic_diag *d)
+{
+	json_t *v;
+	int64_t us;
+
+	v = json_object_get(obj, "confidence");
+	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	                  json_integer_value(v) > 100))
+		return jic_fail(d, JIC_EUNPROC, "\"confidence\" is not an integer 0-100");
+	v = json_object_get(obj, "revoked");
+	if (v != NULL && !json_is_boolean(v))
+		return jic_fail(d, JIC_EUNPROC, "\"revoked\" is not a boolean");
+	v = json_object_get(obj, "labels");
+	if (v != NULL && (!json_is_array(v) || json_array_size(v) == 0))
+		return jic_fail(d, JIC_EUNPROC, "\"labels\" is not a non-empty array");
+	for (const char *const *k = ts_props; *k != NULL; k++) {
+		if (has(obj, *k) && check_ts(obj, *k, 0, NULL, &us, d) != JIC_OK)
+			return JIC_EUNPROC;
+	}
+	return JIC_OK;
+}
+
+static enum kind classify(json_t *obj, const char *type)
+{
+	if (strcmp(type, "marking-definition") == 0)
+		return KIND_MARKING;
+	if (in_list(type, sco_types))
+		return KIND_SCO;
+	for (const struct required *r = required_props; r->type != NULL; r++)
+		if (strcmp(r->type, type) == 0)
+			return KIND_SDO;
+	for (const char *const *p = sdo_only_props; *p != NULL; p++)
+		if (has(obj, *p))
+			return KIND_SDO;
+	return KIND_SCO;
+}
+
+/* type, id, spec_version and the version timestamps; fills out. */
+static enum jic_rc check_header(json_t *obj, enum kind kind, struct jic_stix_obj *out,
+                                struct jic_diag *d)
+{
+	json_t *sv = json_object_get(obj, "spec_version");
+	int64_t created_us = 0;
+	const char *created = NULL;
+	enum jic_rc rc = JIC_OK;
+
+	if (sv == NULL && kind != KIND_SCO)
+		return jic_fail(d, JIC_EUNPROC, "\"spec_version\" is missing");
+	if (sv != NULL && (!json_is_string(sv) || strcmp(json_string_value(sv), "2.1") != 0))
+		return jic_fail(d, JIC_EUNPROC, "\"spec_version\" is not \"2.1\"");
+	out->spec_version = sv != NULL ? json_string_value(sv) : "2.1";
+	out->modified = "";
+	out->modified_us = 0;
+	if (kind == KIND_SDO) {
+		rc = check_ts(obj, "created", 1, &created, &created_us, d);
+		if (rc == JIC_OK)
+			rc = check_ts(obj, "modified", 1, &out->modified, &out->modified_us, d);
+		if (rc == JIC_OK && out->modified_us < created_us)
+			rc = jic_fail(d, JIC_EUNPROC, "\"modified\" is earlier than \"created\"");
+	} else if (kind == KIND_MARKING) {
+		rc = check_ts(obj, "created", 0, &out->modified, &out->modified_us, d);
+	} else if (has(obj, "modified")) {
+		rc = check_ts(obj, "modified", 0, &out->modified, &out->modified_us, d);
+	} else if (has(obj, "created")) {
+		rc = check_ts(obj, "created", 0, &out->modified, &out->modified_us, d);
+	}
+	return rc;
+}
+
+static enum jic_rc check_body(json_t *obj, const char *type, enum kind kind,
+                              struct jic_diag *d)
+{
+	enum jic_rc rc;
+
+	rc = walk_refs(obj, 0, strcmp(type, "observed-data") == 0, d);
+	if (rc == JIC_OK)
+		rc = check_required(obj, type, d);
+	if (rc == JIC_OK)
+		rc = check_conditional(obj, type, d);
+	if (rc == JIC_OK && kind == KIND_MARKING)
+		rc = check_marking(obj, d);
+	if (rc == JIC_OK)
+		rc = check_optional(obj, d);
+	if (rc == JIC_OK)
+		rc = check_extrefs(obj, d);
+	if (rc == JIC_OK)
+		rc = check_granular(obj, d);
+	if (rc == JIC_OK)
+		rc = check_marking_refs(obj, d);
+	if (rc == JIC_OK)
+		rc = check_extensions(obj, d);
+	return rc;
+}
+
+enum jic_rc jic_stix_check(json_t *obj, struct jic_stix_obj *out, struct jic_diag *d)
+{
+	struct jic_stix_obj o = { 0 };
+	enum jic_rc rc = JIC_OK;
+	json_t *type, *id;
+	size_t tlen;
+	enum kind kind;
+
+	if (!json_is_object(obj)) {
+		rc = jic_fail(d, JIC_EUNPROC, "the object is not a JSON object");
+		goto out;
+	}
+	type = json_object_get(obj, "type");
+	id = json_object_get(obj, "id");
+	if (!json_is_string(type) || !type_valid(json_string_value(type),
+	                                         strlen(json_string_value(type)))) {
+		rc = jic_fail(d, JIC_EUNPROC, "\"type\" is missing or malformed");
+		goto out;
+	}
+	o.type = json_string_value(type);
+	tlen = strlen(o.type);
+	if (strcmp(o.type, "bundle") == 0) {
+		rc = jic_fail(d, JIC_EUNPROC, "a bundle is not a STIX object");
+		goto out;
+	}
+	if (!json_is_string(id) || !jic_stix_id_valid(json_string_value(id)) ||
+	    strncmp(json_string_value(id), o.type, tlen) != 0 ||
+	    strncmp(json_string_value(id) + tlen, "--", 2) != 0) {
+		rc = jic_fail(d, JIC_EUNPROC, "\"id\" is not \"%s--\" and an RFC 4122 UUID", o.type);
+		goto out;
+	}
+	o.id = json_string_value(id);
+	kind = classify(obj, o.type);
+	rc = check_header(obj, kind, &o, d);
+	if (rc == JIC_OK)
+		rc = check_body(obj, o.type, kind, d);
+	if (rc == JIC_OK && out != NULL)
+		*out = o;
+out:
+	return rc;
+}
