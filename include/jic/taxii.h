@@ -37,4 +37,10 @@ int jic_taxii_accepts(const char *accept);
 enum jic_rc jic_taxii_handle(const struct jic_req *req, struct jic_resp *resp, size_t *stored,
                              struct jic_diag *d);
 
+/* As jic_taxii_handle, with origin ("https://host:port", no trailing slash)
+ * prefixed to the API root URLs that discovery lists; NULL or "" writes them
+ * as absolute paths. origin is borrowed for the call. */
+enum jic_rc jic_taxii_handle_at(const struct jic_req *req, const char *origin,
+                                struct jic_resp *resp, size_t *stored, struct jic_diag *d);
+
 #endif
