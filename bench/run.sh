@@ -11,7 +11,8 @@
 # usage: bench/run.sh [--floors]    --floors: the floors alone, no jicd
 # env:   JIC_DATA (default ../shared/data next to the repository),
 #        JIC_BENCH_BUILD (default build/release), JIC_BENCH_BATCH (1000),
-#        JIC_BENCH_CONNS (1), JIC_BENCH_DURATION (10s), JIC_BENCH_KEEP=1 keeps the temp dir
+#        JIC_BENCH_CONNS (1), JIC_BENCH_DURATION (10s), JIC_BENCH_KEEP=1 keeps the temp dir,
+#        JIC_BENCH_PERF=1 records jicd with perf into bench/out/perf-{ingest,get}.data
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -55,8 +56,8 @@ free_port() {
 # Stops one process started here and forgets it, so the next measurement has
 # both cores to itself.
 stop() {
-	local p=$1 keep=() q
-	kill -TERM "$p" 2>/dev/null || true
+	local p=$1 sig=${2:-TERM} keep=() q
+	kill -"$sig" "$p" 2>/dev/null || true
 	wait "$p" 2>/dev/null || true
 	for q in "${pids[@]}"; do
 		[ "$q" = "$p" ] || keep+=("$q")
@@ -134,11 +135,28 @@ start_node() {
 	say "jicd at $url, collection $coll"
 }
 
+# With JIC_BENCH_PERF=1, perf samples jicd (call graphs) while one phase runs.
+perf_start() {
+	[ "${JIC_BENCH_PERF:-0}" = 1 ] || return 0
+	perf record -q -g -p "$jicd_pid" -o "$repo/bench/out/perf-$1.data" 2>/dev/null &
+	pids+=($!)
+	perf_pid=$!
+	sleep 0.5
+}
+
+perf_stop() {
+	[ "${JIC_BENCH_PERF:-0}" = 1 ] || return 0
+	stop "$perf_pid" INT
+	say "perf: $repo/bench/out/perf-$1.data (perf report -i FILE --no-children)"
+}
+
 ingest() {
 	say "ingest: POST in batches of $batch over $conns keep-alive connection(s)"
+	perf_start ingest
 	timeout 150 "$build/bench/bench_ingest" --url "$url/api/collections/$coll/objects/" \
 		--token "$token" --objects "$tmp/objects.ndjson" --batch "$batch" --conns "$conns" \
 		>"$tmp/ingest.txt" || die "ingest failed: $(cat "$tmp/ingest.txt")"
+	perf_stop ingest
 	say "ingest: $(cat "$tmp/ingest.txt")"
 }
 
@@ -154,7 +172,9 @@ get_jic() {
 	python3 -c 'import json, sys; n = len(json.load(open(sys.argv[1]))["objects"]);
 assert n == 100, n' "$tmp/www/page.json" || die "the first page has not 100 objects"
 	say "GET jic: wrk -t2 -c32 -d$duration against $page_url"
+	perf_start get
 	wrk_run "$page_url" "$tmp/wrk-jic.txt"
+	perf_stop get
 }
 
 # Without a node, the page is the envelope jicd would send for the first 100.
