@@ -207,7 +207,12 @@ static enum jic_rc walk_object(json_t *obj, int depth, int skip_objects, struct 
 
 	json_object_foreach(obj, key, v) {
 		n = strlen(key);
-		if (ends_with(key, n, "_ref"))
+		/* A custom property ("x_" prefix, STIX 2.1 section 11.1) holding "" refers
+		 * to nothing: ATT&CK writes x_mitre_data_source_ref that way, and the
+		 * schemas leave custom properties free. A non-empty one must be an id. */
+		if (has_prefix(key, "x_") && json_is_string(v) && json_string_length(v) == 0)
+			rc = JIC_OK;
+		else if (ends_with(key, n, "_ref"))
 			rc = check_ref(v, key, d);
 		else if (ends_with(key, n, "_refs"))
 			rc = check_refs(v, key, d);
