@@ -1,0 +1,158 @@
+/* migrate.c — the schema: numbered migrations, applied in order and recorded
+ * in PRAGMA user_version. It owns every CREATE/ALTER in the store and nothing
+ * else; a migration, once released, is never edited: changes are new entries.
+ *
+ * Roles and member kinds are stored as the integer values of enum jic_role and
+ * enum jic_member_kind, which core.h keeps stable. */
+#include <stdio.h>
+
+#include "store/store_int.h"
+
+static const char *const migrations[] = {
+	/* 1: everything jic/store.h describes. */
+	"CREATE TABLE node ("
+	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
+	"  node_id TEXT NOT NULL,"
+	"  member_id TEXT NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  body_max INTEGER NOT NULL,"
+	"  page_max INTEGER NOT NULL,"
+	"  page_default INTEGER NOT NULL);"
+
+	"CREATE TABLE members ("
+	"  id TEXT PRIMARY KEY,"
+	"  name_en TEXT NOT NULL,"
+	"  name_ar TEXT NOT NULL,"
+	"  kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 2),"
+	"  created_us INTEGER NOT NULL);"
+
+	"CREATE TABLE accounts ("
+	"  id TEXT PRIMARY KEY,"
+	"  member_id TEXT NOT NULL REFERENCES members (id),"
+	"  role INTEGER NOT NULL CHECK (role BETWEEN 0 AND 2),"
+	"  disabled INTEGER NOT NULL DEFAULT 0,"
+	"  created_us INTEGER NOT NULL);"
+	"CREATE INDEX accounts_member ON accounts (member_id, id);"
+
+	"CREATE TABLE tokens ("
+	"  id TEXT PRIMARY KEY,"
+	"  account_id TEXT NOT NULL REFERENCES accounts (id),"
+	"  hash BLOB NOT NULL UNIQUE,"
+	"  label TEXT NOT NULL DEFAULT '',"
+	"  created_us INTEGER NOT NULL,"
+	"  expires_us INTEGER NOT NULL DEFAULT 0,"
+	"  revoked_us INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX tokens_account ON tokens (account_id, id);"
+
+	/* ckey is the compact key objects and grants use; id (a UUID) is the
+	 * collection's public primary key. */
+	"CREATE TABLE collections ("
+	"  ckey INTEGER PRIMARY KEY,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  alias TEXT NOT NULL UNIQUE,"
+	"  title TEXT NOT NULL DEFAULT '',"
+	"  description TEXT NOT NULL DEFAULT '',"
+	"  owner_member TEXT NOT NULL DEFAULT '',"
+	"  created_us INTEGER NOT NULL);"
+
+	"CREATE TABLE grants ("
+	"  coll INTEGER NOT NULL REFERENCES collections (ckey) ON DELETE CASCADE,"
+	"  member_id TEXT NOT NULL REFERENCES members (id),"
+	"  access INTEGER NOT NULL CHECK (access IN (1, 2)),"
+	"  PRIMARY KEY (coll, member_id)) WITHOUT ROWID;"
+	"CREATE INDEX grants_member ON grants (member_id);"
+
+	/* latest is 1 on the version with the greatest modified_us of its
+	 * (coll, id), kept so by objects.c: the default match[version]=last
+	 * becomes a column test instead of a lookup per row. The unique
+	 * (coll, date_added_us) index is also the paging index. */
+	"CREATE TABLE objects ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  coll INTEGER NOT NULL REFERENCES collections (ckey),"
+	"  id TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  spec_version TEXT NOT NULL,"
+	"  modified TEXT NOT NULL,"
+	"  modified_us INTEGER NOT NULL,"
+	"  date_added_us INTEGER NOT NULL,"
+	"  origin_member TEXT,"
+	"  origin_node TEXT,"
+	"  latest INTEGER NOT NULL DEFAULT 0,"
+	"  json TEXT NOT NULL,"
+	"  UNIQUE (coll, id, modified_us),"
+	"  UNIQUE (coll, date_added_us));"
+
+	"CREATE TABLE statuses ("
+	"  id TEXT PRIMARY KEY,"
+	"  member_id TEXT NOT NULL,"
+	"  json TEXT NOT NULL,"
+	"  created_us INTEGER NOT NULL);",
+};
+
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int store_schema_version(void)
+{
+	return N_MIGRATIONS;
+}
+
+static enum jic_rc user_version(struct jic_store *s, int *v, struct jic_diag *d)
+{
+	sqlite3_stmt *st = NULL;
+	enum jic_rc rc;
+
+	rc = store_prepare(s, "PRAGMA user_version", &st, d);
+	if (rc != JIC_OK)
+		goto out;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = store_fail(s, d, "user_version");
+		goto out;
+	}
+	*v = sqlite3_column_int(st, 0);
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Applies migration i (1-based) unless another connection did so while this
+ * one waited for the write lock: the version is read again under the lock. */
+static enum jic_rc apply(struct jic_store *s, int i, struct jic_diag *d)
+{
+	char sql[64];
+	enum jic_rc rc;
+	int v = 0;
+
+	rc = store_exec(s, "BEGIN IMMEDIATE", d);
+	if (rc != JIC_OK)
+		return rc;
+	rc = user_version(s, &v, d);
+	if (rc == JIC_OK && v < i) {
+		rc = store_exec(s, migrations[i - 1], d);
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", i);
+		if (rc == JIC_OK)
+			rc = store_exec(s, sql, d);
+		if (rc == JIC_OK)
+			jic_log(JIC_LOG_INFO, "store: schema migrated to version %d", i);
+	}
+	if (rc == JIC_OK)
+		rc = store_exec(s, "COMMIT", d);
+	if (rc != JIC_OK)
+		store_exec(s, "ROLLBACK", NULL);
+	return rc;
+}
+
+enum jic_rc store_migrate(struct jic_store *s, struct jic_diag *d)
+{
+	enum jic_rc rc;
+	int v = 0;
+
+	rc = user_version(s, &v, d);
+	if (rc != JIC_OK)
+		return rc;
+	if (v > N_MIGRATIONS)
+		return jic_fail(d, JIC_ESTORE, "database schema %d is newer than this program's %d",
+		                v, N_MIGRATIONS);
+	for (int i = v + 1; i <= N_MIGRATIONS && rc == JIC_OK; i++)
+		rc = apply(s, i, d);
+	return rc;
+}

@@ -1,0 +1,497 @@
+/* objects.c — STIX object versions: storing a batch in one transaction with
+ * date_added unique and increasing per collection, querying by TAXII filters,
+ * deleting, counting. It owns table objects (and its latest flag) and must not
+ * touch the others. Stored JSON is never parsed here: it is compared as bytes
+ * and handed out as stored.
+ *
+ * Every query is built from fixed fragments and '?' parameters; no value from
+ * a filter is ever spliced into SQL text. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+#define ROW_COLS "o.id, o.type, o.spec_version, o.modified, o.date_added_us, o.json"
+/* SQLite's default limit on parameters is 32766; leave room for the fixed ones. */
+#define BINDS_MAX 32000
+
+void jic_filter_init(struct jic_filter *f, size_t limit)
+{
+	memset(f, 0, sizeof(*f));
+	f->added_after_us = INT64_MIN;
+	f->next_us = INT64_MIN;
+	f->limit = limit;
+}
+
+/* ---- put ---- */
+
+static const char *or_empty(const char *v)
+{
+	return v ? v : "";
+}
+
+/* *has is 0 when the collection (or the id) has no row yet. */
+static enum jic_rc max_of(struct jic_store *s, enum store_stmt k, int64_t key, const char *id,
+                          int *has, int64_t *max, struct jic_diag *d)
+{
+	sqlite3_stmt *st = store_stmt(s, k);
+	enum jic_rc rc = JIC_OK;
+
+	sqlite3_bind_int64(st, 1, key);
+	if (id)
+		store_bind_text(st, 2, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = store_fail(s, d, "max");
+		goto out;
+	}
+	*has = sqlite3_column_type(st, 0) != SQLITE_NULL;
+	*max = sqlite3_column_int64(st, 0);
+out:
+	store_done(st);
+	return rc;
+}
+
+static enum jic_rc run_write(struct jic_store *s, enum store_stmt k, int64_t key, const char *id,
+                             struct jic_diag *d)
+{
+	sqlite3_stmt *st = store_stmt(s, k);
+	enum jic_rc rc;
+
+	sqlite3_bind_int64(st, 1, key);
+	store_bind_text(st, 2, id);
+	rc = store_step_write(s, st, "object", d);
+	store_done(st);
+	return rc;
+}
+
+static enum jic_rc insert_version(struct jic_store *s, int64_t key, const struct jic_obj_in *v,
+                                  int64_t added_us, int latest, const char *origin_member,
+                                  const char *origin_node, int *inserted, struct jic_diag *d)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_OBJ_INSERT);
+	enum jic_rc rc;
+
+	sqlite3_bind_int64(st, 1, key);
+	store_bind_text(st, 2, v->id);
+	store_bind_text(st, 3, or_empty(v->type));
+	store_bind_text(st, 4, or_empty(v->spec_version));
+	store_bind_text(st, 5, or_empty(v->modified));
+	sqlite3_bind_int64(st, 6, v->modified_us);
+	sqlite3_bind_int64(st, 7, added_us);
+	store_bind_text(st, 8, origin_member);
+	store_bind_text(st, 9, origin_node);
+	sqlite3_bind_int(st, 10, latest);
+	sqlite3_bind_text(st, 11, v->json, (int)v->json_len, SQLITE_STATIC);
+	rc = store_step_write(s, st, "object", d);
+	*inserted = rc == JIC_OK && sqlite3_changes(s->db) > 0;
+	store_done(st);
+	return rc;
+}
+
+/* The version was already there: the same bytes make a duplicate, other bytes
+ * a conflict, which is logged (the id and modified are public, the bytes not). */
+static enum jic_rc compare_stored(struct jic_store *s, int64_t key, const struct jic_obj_in *v,
+                                  enum jic_put_outcome *outcome, struct jic_diag *d)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_OBJ_STORED_JSON);
+	enum jic_rc rc = JIC_OK;
+	const void *json;
+	size_t n;
+
+	sqlite3_bind_int64(st, 1, key);
+	store_bind_text(st, 2, v->id);
+	sqlite3_bind_int64(st, 3, v->modified_us);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = store_fail(s, d, "object compare");
+		goto out;
+	}
+	json = sqlite3_column_blob(st, 0);
+	n = (size_t)sqlite3_column_bytes(st, 0);
+	if (n == v->json_len && (n == 0 || memcmp(json, v->json, n) == 0)) {
+		*outcome = JIC_PUT_DUPLICATE;
+	} else {
+		*outcome = JIC_PUT_CONFLICT;
+		jic_log(JIC_LOG_WARN, "store: conflicting content for %s modified %s; first kept",
+		        v->id, or_empty(v->modified));
+	}
+out:
+	store_done(st);
+	return rc;
+}
+
+/* Stores one version. *last is the collection's greatest date_added so far
+ * (*has_last 0 when none); a stored version moves it on. */
+static enum jic_rc put_one(struct jic_store *s, int64_t key, const struct jic_obj_in *v,
+                           const char *origin_member, const char *origin_node, int64_t now_us,
+                           int *has_last, int64_t *last, enum jic_put_outcome *outcome,
+                           struct jic_diag *d)
+{
+	int64_t max_mod = 0, added_us;
+	int has_mod = 0, latest, inserted = 0;
+	enum jic_rc rc;
+
+	if (!v->id || (!v->json && v->json_len) || v->json_len > INT_MAX)
+		return jic_fail(d, JIC_EINVAL, "object without id or with oversized JSON");
+	rc = max_of(s, ST_OBJ_MAX_MODIFIED, key, v->id, &has_mod, &max_mod, d);
+	if (rc != JIC_OK)
+		return rc;
+	latest = !has_mod || v->modified_us > max_mod;
+	if (has_mod && latest)
+		rc = run_write(s, ST_OBJ_UNSET_LATEST, key, v->id, d);
+	added_us = *has_last && *last >= now_us ? *last + 1 : now_us;
+	if (rc == JIC_OK)
+		rc = insert_version(s, key, v, added_us, latest, origin_member, origin_node,
+		                    &inserted, d);
+	if (rc != JIC_OK)
+		return rc;
+	if (!inserted)
+		return compare_stored(s, key, v, outcome, d);
+	*outcome = JIC_PUT_STORED;
+	*has_last = 1;
+	*last = added_us;
+	return JIC_OK;
+}
+
+enum jic_rc jic_store_objects_put(struct jic_store *s, const char *collection_id,
+                                  const struct jic_obj_in *v, size_t n, const char *origin_member,
+                                  const char *origin_node, enum jic_put_outcome *outcome,
+                                  struct jic_diag *d)
+{
+	int64_t key = 0, last = 0, now_us;
+	int has_last = 0;
+	enum jic_rc rc;
+
+	rc = store_begin(s, d);
+	if (rc != JIC_OK)
+		return rc;
+	rc = store_coll_key(s, collection_id, &key, d);
+	if (rc == JIC_OK)
+		rc = max_of(s, ST_OBJ_MAX_ADDED, key, NULL, &has_last, &last, d);
+	/* Read under the write lock, so no other writer can slip a smaller value in. */
+	now_us = jic_time_now_us();
+	for (size_t i = 0; i < n && rc == JIC_OK; i++)
+		rc = put_one(s, key, &v[i], origin_member, origin_node, now_us, &has_last, &last,
+		             &outcome[i], d);
+	if (rc == JIC_OK)
+		rc = store_commit(s, d);
+	else
+		store_rollback(s);
+	return rc;
+}
+
+/* ---- queries built from a filter ---- */
+
+struct bind {
+	const char *text; /* NULL: an integer */
+	int64_t num;
+};
+
+struct qb {
+	struct jic_buf sql;
+	struct bind *b;
+	size_t nb;
+	size_t capb;
+	enum jic_rc rc;
+};
+
+static void qb_sql(struct qb *q, const char *frag)
+{
+	if (q->rc == JIC_OK)
+		q->rc = jic_buf_adds(&q->sql, frag);
+}
+
+static void qb_param(struct qb *q, const char *text, int64_t num)
+{
+	if (q->rc == JIC_OK && q->nb == q->capb)
+		q->rc = JIC_EINVAL;
+	if (q->rc != JIC_OK)
+		return;
+	q->b[q->nb].text = text;
+	q->b[q->nb].num = num;
+	q->nb++;
+	qb_sql(q, "?");
+}
+
+/* " AND <col> IN (?, ...)"; nothing for an empty list. */
+static void qb_in(struct qb *q, const char *col, const char *const *v, size_t n)
+{
+	if (!n)
+		return;
+	qb_sql(q, " AND ");
+	qb_sql(q, col);
+	qb_sql(q, " IN (");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			qb_sql(q, ",");
+		qb_param(q, or_empty(v[i]), 0);
+	}
+	qb_sql(q, ")");
+}
+
+/* Is there another version of the same object, passing the spec_version
+ * filter, that is newer (cmp ">") or older ("<")? */
+static void qb_other_version(struct qb *q, const struct jic_filter *f, const char *cmp)
+{
+	qb_sql(q, "NOT EXISTS (SELECT 1 FROM objects o2 WHERE o2.coll = o.coll AND o2.id = o.id"
+	          " AND o2.modified_us ");
+	qb_sql(q, cmp);
+	qb_sql(q, " o.modified_us");
+	qb_in(q, "o2.spec_version", f->spec_versions, f->n_spec_versions);
+	qb_sql(q, ")");
+}
+
+static void qb_versions(struct qb *q, const struct jic_filter *f)
+{
+	unsigned bits = f->versions;
+	int terms = 0;
+
+	if (!bits && !f->n_version_us)
+		bits = JIC_VERSION_LAST;
+	if (bits & JIC_VERSION_ALL)
+		return;
+	qb_sql(q, " AND (");
+	if (bits & JIC_VERSION_LAST) {
+		/* The flag answers "newest" only when no spec_version narrows the set. */
+		if (f->n_spec_versions)
+			qb_other_version(q, f, ">");
+		else
+			qb_sql(q, "o.latest = 1");
+		terms++;
+	}
+	if (bits & JIC_VERSION_FIRST) {
+		qb_sql(q, terms++ ? " OR " : "");
+		qb_other_version(q, f, "<");
+	}
+	if (f->n_version_us) {
+		qb_sql(q, terms++ ? " OR " : "");
+		qb_sql(q, "o.modified_us IN (");
+		for (size_t i = 0; i < f->n_version_us; i++) {
+			qb_sql(q, i ? "," : "");
+			qb_param(q, NULL, f->version_us[i]);
+		}
+		qb_sql(q, ")");
+	}
+	qb_sql(q, ")");
+}
+
+/* The WHERE clause of a filter on collection key, from " WHERE" on. */
+static void qb_where(struct qb *q, int64_t key, const struct jic_filter *f)
+{
+	int64_t after = f->added_after_us > f->next_us ? f->added_after_us : f->next_us;
+
+	qb_sql(q, " WHERE o.coll = ");
+	qb_param(q, NULL, key);
+	qb_sql(q, " AND o.date_added_us > ");
+	qb_param(q, NULL, after);
+	qb_in(q, "o.id", f->ids, f->n_ids);
+	qb_in(q, "o.type", f->types, f->n_types);
+	qb_in(q, "o.spec_version", f->spec_versions, f->n_spec_versions);
+	qb_versions(q, f);
+}
+
+static enum jic_rc qb_init(struct qb *q, const struct jic_filter *f, struct jic_diag *d)
+{
+	size_t n = 4 + f->n_ids + f->n_types + 3 * f->n_spec_versions + f->n_version_us;
+
+	memset(q, 0, sizeof(*q));
+	jic_buf_init(&q->sql);
+	if (n > BINDS_MAX)
+		return q->rc = jic_fail(d, JIC_EINVAL, "too many filter values");
+	q->capb = n;
+	q->b = calloc(n, sizeof(*q->b));
+	if (!q->b)
+		return q->rc = jic_fail(d, JIC_ENOMEM, "out of memory");
+	return JIC_OK;
+}
+
+static void qb_fini(struct qb *q)
+{
+	jic_buf_fini(&q->sql);
+	free(q->b);
+}
+
+/* Prepares (through the cache) and binds the built query. */
+static enum jic_rc qb_prepare(struct jic_store *s, struct qb *q, sqlite3_stmt **st,
+                              struct jic_diag *d)
+{
+	enum jic_rc rc = q->rc;
+
+	*st = NULL;
+	if (rc != JIC_OK)
+		return jic_fail(d, rc, "cannot build the query");
+	rc = store_query(s, q->sql.data, st, d);
+	for (size_t i = 0; rc == JIC_OK && i < q->nb; i++) {
+		if (q->b[i].text)
+			sqlite3_bind_text(*st, (int)i + 1, q->b[i].text, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_int64(*st, (int)i + 1, q->b[i].num);
+	}
+	return rc;
+}
+
+/* ---- get ---- */
+
+static enum jic_rc emit_rows(struct jic_store *s, sqlite3_stmt *st, size_t limit, jic_row_fn fn,
+                             void *ctx, struct jic_page *page, struct jic_diag *d)
+{
+	struct jic_row row;
+	enum jic_rc rc = JIC_OK;
+	int r = SQLITE_DONE;
+
+	while (rc == JIC_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (page->count == limit) {
+			page->more = 1;
+			r = SQLITE_DONE;
+			break;
+		}
+		row.id = (const char *)sqlite3_column_text(st, 0);
+		row.type = (const char *)sqlite3_column_text(st, 1);
+		row.spec_version = (const char *)sqlite3_column_text(st, 2);
+		row.modified = (const char *)sqlite3_column_text(st, 3);
+		row.date_added_us = sqlite3_column_int64(st, 4);
+		row.json = (const char *)sqlite3_column_text(st, 5);
+		row.json_len = (size_t)sqlite3_column_bytes(st, 5);
+		if (!page->count)
+			page->first_us = row.date_added_us;
+		page->last_us = row.date_added_us;
+		page->count++;
+		rc = fn(ctx, &row);
+	}
+	if (rc == JIC_OK && r != SQLITE_DONE)
+		rc = store_fail(s, d, "objects get");
+	return rc;
+}
+
+enum jic_rc jic_store_objects_get(struct jic_store *s, const char *collection_id,
+                                  const struct jic_filter *f, jic_row_fn fn, void *ctx,
+                                  struct jic_page *page, struct jic_diag *d)
+{
+	sqlite3_stmt *st = NULL;
+	size_t limit = f->limit ? f->limit : 1;
+	int64_t key = 0;
+	struct qb q;
+	enum jic_rc rc;
+
+	memset(page, 0, sizeof(*page));
+	rc = qb_init(&q, f, d);
+	if (rc == JIC_OK)
+		rc = store_coll_key(s, collection_id, &key, d);
+	if (rc != JIC_OK)
+		goto out;
+	qb_sql(&q, "SELECT " ROW_COLS " FROM objects o");
+	qb_where(&q, key, f);
+	qb_sql(&q, " ORDER BY o.date_added_us LIMIT ");
+	qb_param(&q, NULL, limit >= INT64_MAX ? INT64_MAX : (int64_t)limit + 1);
+	rc = qb_prepare(s, &q, &st, d);
+	if (rc == JIC_OK)
+		rc = emit_rows(s, st, limit, fn, ctx, page, d);
+out:
+	store_done(st);
+	qb_fini(&q);
+	return rc;
+}
+
+/* ---- delete, count ---- */
+
+/* After versions of id went, the newest remaining one is the latest again. */
+static enum jic_rc relatest(struct jic_store *s, int64_t key, const char *id, struct jic_diag *d)
+{
+	sqlite3_stmt *st = NULL;
+	enum jic_rc rc;
+
+	rc = store_prepare(s, "UPDATE objects SET latest = 1 WHERE coll = ?1 AND id = ?2 AND"
+	                      " modified_us = (SELECT max(modified_us) FROM objects"
+	                      " WHERE coll = ?1 AND id = ?2)", &st, d);
+	if (rc != JIC_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, key);
+	store_bind_text(st, 2, id);
+	rc = store_step_write(s, st, "object", d);
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static enum jic_rc delete_versions(struct jic_store *s, int64_t key, const char *id,
+                                   const struct jic_filter *f, size_t *n, struct jic_diag *d)
+{
+	struct jic_filter g = *f;
+	sqlite3_stmt *st = NULL;
+	struct qb q;
+	enum jic_rc rc;
+
+	g.ids = &id;
+	g.n_ids = 1;
+	g.types = NULL;
+	g.n_types = 0;
+	g.added_after_us = INT64_MIN;
+	g.next_us = INT64_MIN;
+	rc = qb_init(&q, &g, d);
+	if (rc != JIC_OK)
+		goto out;
+	qb_sql(&q, "DELETE FROM objects WHERE seq IN (SELECT o.seq FROM objects o");
+	qb_where(&q, key, &g);
+	qb_sql(&q, ")");
+	rc = qb_prepare(s, &q, &st, d);
+	if (rc == JIC_OK)
+		rc = store_step_write(s, st, "object delete", d);
+	if (rc == JIC_OK)
+		*n = (size_t)sqlite3_changes(s->db);
+out:
+	store_done(st);
+	qb_fini(&q);
+	return rc;
+}
+
+enum jic_rc jic_store_objects_delete(struct jic_store *s, const char *collection_id, const char *id,
+                                     const struct jic_filter *f, size_t *n, struct jic_diag *d)
+{
+	int64_t key = 0;
+	enum jic_rc rc;
+
+	*n = 0;
+	rc = store_begin(s, d);
+	if (rc != JIC_OK)
+		return rc;
+	rc = store_coll_key(s, collection_id, &key, d);
+	if (rc == JIC_OK)
+		rc = delete_versions(s, key, id, f, n, d);
+	if (rc == JIC_OK && *n == 0)
+		rc = jic_fail(d, JIC_ENOTFOUND, "no matching version of '%s'", id ? id : "");
+	if (rc == JIC_OK)
+		rc = relatest(s, key, id, d);
+	if (rc == JIC_OK)
+		rc = store_commit(s, d);
+	else
+		store_rollback(s);
+	if (rc != JIC_OK)
+		*n = 0;
+	return rc;
+}
+
+enum jic_rc jic_store_objects_count(struct jic_store *s, const char *collection_id, int64_t *n,
+                                    struct jic_diag *d)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t key = 0;
+	enum jic_rc rc = JIC_OK;
+
+	*n = 0;
+	if (collection_id)
+		rc = store_coll_key(s, collection_id, &key, d);
+	if (rc == JIC_OK)
+		rc = store_prepare(s, collection_id ? "SELECT count(*) FROM objects WHERE coll = ?1"
+		                                    : "SELECT count(*) FROM objects", &st, d);
+	if (rc != JIC_OK)
+		goto out;
+	if (collection_id)
+		sqlite3_bind_int64(st, 1, key);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else
+		rc = store_fail(s, d, "objects count");
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
