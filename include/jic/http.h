@@ -16,7 +16,7 @@ struct jic_http_opts {
 	int allow_plain;        /* serve plain HTTP on a non-loopback address */
 	unsigned threads;       /* worker threads; 0: number of CPUs */
 	unsigned timeout_s;     /* idle connection timeout */
-	size_t body_max;        /* request body cap, bytes */
+	size_t body_max;        /* request body cap, bytes; 0: the node's setting */
 	size_t conn_max;        /* concurrent connections cap */
 };
 
@@ -32,6 +32,9 @@ enum jic_rc jic_http_start(const struct jic_http_opts *o, struct jic_server **ou
                            struct jic_diag *d);
 /* The port actually bound. */
 uint16_t jic_http_port(const struct jic_server *srv);
+/* The node's settings as read at start (body_max is the cap in force). The
+ * pointer lives as long as srv. */
+const struct jic_node *jic_http_node(const struct jic_server *srv);
 /* Stops accepting, lets requests in flight finish, closes everything. */
 void jic_http_stop(struct jic_server *srv);
 
