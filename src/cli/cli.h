@@ -1,0 +1,105 @@
+/* cli.h — what the jic CLI's command files share: the run's settings, option
+ * parsing, talking to jicd, and output (tables that count display columns,
+ * JSON). Private to src/cli/. The map from rc to exit code is main.c's alone. */
+#ifndef JIC_CLI_H
+#define JIC_CLI_H
+
+#include <stdio.h>
+
+#include "jic/core.h"
+#include "jic/sync.h"
+
+/* One run of the CLI. */
+struct cli {
+	const char *url;   /* --url or JIC_URL */
+	const char *token; /* --token or JIC_TOKEN */
+	const char *ca;    /* --ca */
+	int json;          /* --json: print the server's JSON */
+	int usage;         /* set when the failure is a usage error */
+	int partial;       /* set when some objects of a push failed */
+	struct jic_client *client;
+	struct jic_diag d;
+};
+
+/* A command: argv[0] is the command's own name. Fills c->d on failure. */
+typedef enum jic_rc (*cli_cmd_fn)(struct cli *c, int argc, char **argv);
+
+enum jic_rc cmd_init(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_whoami(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_member(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_account(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_token(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_collection(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_grant(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_push(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_objects(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_status(struct cli *c, int argc, char **argv);
+
+/* ---- options ---- */
+/* One accepted option. value receives its argument (last one wins); list,
+ * when set instead, collects every occurrence joined by commas; flag, when
+ * set instead, makes it an option without argument. */
+struct cli_opt {
+	const char *name; /* "--title" */
+	const char **value;
+	struct jic_buf *list;
+	int *flag;
+};
+
+/* Parses argv[0..argc): the options in opts (terminated by a NULL name), as
+ * "--name value" or "--name=value", anywhere; "--" ends options; everything
+ * else goes to pos, between min_pos and max_pos of them. A usage error
+ * otherwise. Values point into argv. */
+enum jic_rc cli_parse(struct cli *c, int argc, char **argv, const struct cli_opt *opts,
+                      const char **pos, size_t min_pos, size_t max_pos, size_t *n_pos);
+/* Records a usage error (exit 2) and returns JIC_EINVAL. */
+enum jic_rc cli_usage(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Parses a positive decimal count (1 .. 2^31) given to option name. */
+enum jic_rc cli_count(struct cli *c, const char *name, const char *s, size_t *out);
+/* 1 when s is a UUID (8-4-4-4-12 hex digits). */
+int cli_is_uuid(const char *s);
+
+/* ---- talking to jicd ---- */
+/* Sends method target (path and query, encoded) with an optional body of
+ * type to the server and parses a JSON answer into *out (NULL for an empty
+ * answer; the caller's reference). A TAXII error object becomes
+ * "title: description" in c->d with the rc of its status. */
+enum jic_rc cli_call(struct cli *c, const char *method, const char *target, const char *type,
+                     const char *body, size_t body_len, json_t **out);
+/* As cli_call with body a JSON document sent as application/json (not consumed). */
+enum jic_rc cli_call_json(struct cli *c, const char *method, const char *target, json_t *body,
+                          json_t **out);
+/* The rc for an HTTP status of the server's (JIC_OK below 400). */
+enum jic_rc cli_status_rc(long status);
+/* Appends s percent-encoded to b; JIC_ENOMEM recorded in c->d. */
+enum jic_rc cli_seg(struct cli *c, struct jic_buf *b, const char *s);
+/* Sets b (initialised) to prefix, then seg percent-encoded when not NULL,
+ * then suffix when not NULL. */
+enum jic_rc cli_path(struct cli *c, struct jic_buf *b, const char *prefix, const char *seg,
+                     const char *suffix);
+/* Resolves a collection id or alias to its id through /jic/v1/collections. */
+enum jic_rc cli_collection_id(struct cli *c, const char *key, char id[JIC_NAME_MAX]);
+
+/* ---- output ---- */
+/* Display columns of UTF-8 text s: wide characters count 2, combining marks
+ * 0; code points when the locale cannot tell. */
+size_t cli_width(const char *s);
+/* Prints rows of ncol cells under the header, columns padded to their widest
+ * cell in display columns. cells holds nrow * ncol strings (NULL prints "-"). */
+void cli_table(FILE *f, const char *const *head, size_t ncol, const char *const *cells,
+               size_t nrow);
+/* Prints doc as one JSON document (indented, UTF-8 as is) and a newline. */
+void cli_print_json(json_t *doc);
+/* Prints the string or scalar members keys[0..n) of o as aligned "key  value" lines. */
+void cli_print_fields(json_t *o, const char *const *keys, size_t n);
+/* o[key] as text: strings as they are, true/false/null/numbers spelt out in
+ * buf (JIC_TIME_LEN bytes at least), "-" when absent. Borrowed. */
+const char *cli_str(json_t *o, const char *key, char *buf, size_t max);
+/* Prints doc with --json; otherwise the array doc[key] as a table with the
+ * columns head showing fields of each element. Consumes doc. */
+void cli_list(struct cli *c, json_t *doc, const char *key, const char *const *head,
+              const char *const *fields, size_t ncol);
+/* Prints doc with --json, otherwise the fields keys of doc. Consumes doc. */
+void cli_show(struct cli *c, json_t *doc, const char *const *keys, size_t n);
+
+#endif
