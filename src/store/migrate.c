@@ -64,8 +64,9 @@ static const char *const migrations[] = {
 
 	/* latest is 1 on the version with the greatest modified_us of its
 	 * (coll, id), kept so by objects.c: the default match[version]=last
-	 * becomes a column test instead of a lookup per row. The unique
-	 * (coll, date_added_us) index is also the paging index. */
+	 * becomes a column test instead of a lookup per row. objects_added is
+	 * also the paging index; objects_version serves lookups by id (the
+	 * queries name it, so it keeps its name). */
 	"CREATE TABLE objects ("
 	"  seq INTEGER PRIMARY KEY,"
 	"  coll INTEGER NOT NULL REFERENCES collections (ckey),"
@@ -78,9 +79,9 @@ static const char *const migrations[] = {
 	"  origin_member TEXT,"
 	"  origin_node TEXT,"
 	"  latest INTEGER NOT NULL DEFAULT 0,"
-	"  json TEXT NOT NULL,"
-	"  UNIQUE (coll, id, modified_us),"
-	"  UNIQUE (coll, date_added_us));"
+	"  json TEXT NOT NULL);"
+	"CREATE UNIQUE INDEX objects_version ON objects (coll, id, modified_us);"
+	"CREATE UNIQUE INDEX objects_added ON objects (coll, date_added_us);"
 
 	"CREATE TABLE statuses ("
 	"  id TEXT PRIMARY KEY,"

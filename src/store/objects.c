@@ -379,7 +379,10 @@ enum jic_rc jic_store_objects_get(struct jic_store *s, const char *collection_id
 		rc = store_coll_key(s, collection_id, &key, d);
 	if (rc != JIC_OK)
 		goto out;
-	qb_sql(&q, "SELECT " ROW_COLS " FROM objects o");
+	/* Without statistics the planner walks the paging index even for a few
+	 * ids, which reads the whole collection; a few ids' versions sort fast. */
+	qb_sql(&q, f->n_ids ? "SELECT " ROW_COLS " FROM objects o INDEXED BY objects_version"
+	                    : "SELECT " ROW_COLS " FROM objects o");
 	qb_where(&q, key, f);
 	qb_sql(&q, " ORDER BY o.date_added_us LIMIT ");
 	qb_param(&q, NULL, limit >= INT64_MAX ? INT64_MAX : (int64_t)limit + 1);
@@ -430,7 +433,8 @@ static enum jic_rc delete_versions(struct jic_store *s, int64_t key, const char 
 	rc = qb_init(&q, &g, d);
 	if (rc != JIC_OK)
 		goto out;
-	qb_sql(&q, "DELETE FROM objects WHERE seq IN (SELECT o.seq FROM objects o");
+	qb_sql(&q, "DELETE FROM objects WHERE seq IN"
+	           " (SELECT o.seq FROM objects o INDEXED BY objects_version");
 	qb_where(&q, key, &g);
 	qb_sql(&q, ")");
 	rc = qb_prepare(s, &q, &st, d);
