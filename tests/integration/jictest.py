@@ -33,8 +33,8 @@ import uuid
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
-JICD = os.environ.get("JICD") or os.path.join(ROOT, "build", "test", "jicd")
-JIC = os.environ.get("JIC") or os.path.join(ROOT, "build", "test", "jic")
+JICD = os.path.abspath(os.environ.get("JICD") or os.path.join(ROOT, "build", "test", "jicd"))
+JIC = os.path.abspath(os.environ.get("JIC") or os.path.join(ROOT, "build", "test", "jic"))
 DATA = os.environ.get("JIC_DATA") or os.path.join(ROOT, "..", "shared", "data")
 TEST_DATA = os.environ.get("JIC_TEST_DATA") or os.path.join(ROOT, "tests", "data")
 
@@ -434,10 +434,11 @@ class Node:
 
     def fetch_all(self, coll, params=None, limit=None, token=None, kind="objects"):
         """Follows more/next on objects or manifest; returns (items, pages)."""
-        params = dict(params or {})
+        # a list of pairs keeps repeated keys
+        base = list(params.items()) if isinstance(params, dict) else list(params or [])
         if limit:
-            params["limit"] = str(limit)
-        items, pages = [], 0
+            base.append(("limit", str(limit)))
+        items, pages, params = [], 0, base
         path = ("/api/collections/%s/%s/" % (coll, kind))
         while True:
             r = self.get(path, params=params, token=token)
@@ -447,7 +448,7 @@ class Node:
             items += r.json.get("objects", [])
             if not r.json.get("more"):
                 return items, pages
-            params["next"] = r.json["next"]
+            params = base + [("next", r.json["next"])]
             if pages > 100000:
                 raise AssertionError("pagination does not end")
 

@@ -455,11 +455,11 @@ class Taxii(jictest.TestCase):
         self.assertEqual(sorted(o["id"] for o in fresh), sorted(changed))
         last, _ = self.n.fetch_all(c, {}, limit=1000)
         self.assertEqual(len(last), 1826)
-        newest = {o["id"]: o["modified"] for o in new}
-        self.assertEqual({o["id"]: o["modified"] for o in last}, newest)
+        newest = {o["id"]: o.get("modified") for o in new}
+        self.assertEqual({o["id"]: o.get("modified") for o in last}, newest)
         first, _ = self.n.fetch_all(c, {"match[version]": "first"}, limit=1000)
-        self.assertEqual({o["id"]: o["modified"] for o in first},
-                         {o["id"]: o["modified"] for o in old})
+        self.assertEqual({o["id"]: o.get("modified") for o in first},
+                         {o["id"]: o.get("modified") for o in old})
         oid = sorted(changed)[0]
         v = self.n.get(self.n.objects_path(c, oid, "versions/"))
         self.assertEqual(sorted(v.json["versions"]), sorted(changed[oid]))
