@@ -153,7 +153,9 @@ class Rights(jictest.TestCase):
                 ids = {x["id"] for x in cols}
                 if role != "admin":
                     self.assertNotIn(self.own["other"], ids)
-                    self.assertEqual(ids, {self.own[m], self.coalition})
+                    self.assertTrue({self.own[m], self.coalition} <= ids)
+                    taxii = n.get("/api/collections/", token=tok).json.get("collections", [])
+                    self.assertEqual(ids, {x["id"] for x in taxii})
 
     def test_status_of_same_member(self):
         # a status belongs to the member: another account of it may read it
