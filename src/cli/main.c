@@ -236,6 +236,7 @@ int main(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	locale_init();
+	jic_log_set_level(JIC_LOG_WARN);
 	c.url = getenv("JIC_URL");
 	c.token = getenv("JIC_TOKEN");
 	rc = run(&c, argc, argv);
