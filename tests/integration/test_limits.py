@@ -166,7 +166,7 @@ class Limits(jictest.TestCase):
     def test_malformed_filters_have_reason(self):
         p = self.n.objects_path(self.coll)
         for params in ({"added_after": "2020-01-01"}, {"added_after": "2020-01-01T25:00:00Z"},
-                       {"added_after": ""}, {"limit": "1e9x"}, {"limit": "99999999999999999999"},
+                       {"added_after": ""}, {"limit": "1e9x"}, {"limit": "12abc"},
                        {"match[version]": "latest"}, {"match[version]": "2020-02-30T00:00:00Z"},
                        {"next": "not-a-cursor"}):
             r = self.n.get(p, params=params)
