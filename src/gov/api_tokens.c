@@ -173,8 +173,9 @@ static enum jic_rc revoke(const struct jic_req *req, const char *id, struct jic_
 		rc = target(req, t.account_id, &a, d);
 	if (rc == JIC_OK)
 		rc = jic_store_token_revoke(req->store, t.id, jic_time_now_us(), d);
+	/* Read back under the caller's id: the store clears its out-parameter first. */
 	if (rc == JIC_OK)
-		rc = jic_store_token_get(req->store, t.id, &t, d);
+		rc = jic_store_token_get(req->store, id, &t, d);
 	if (rc == JIC_OK)
 		rc = gov_send(resp, 200, gov_token_json(&t), d);
 	return rc;
