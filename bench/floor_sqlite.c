@@ -38,9 +38,9 @@ static const char *const schema =
 	" origin_member TEXT,"
 	" origin_node TEXT,"
 	" latest INTEGER NOT NULL DEFAULT 0,"
-	" json TEXT NOT NULL,"
-	" UNIQUE(coll, id, modified_us),"
-	" UNIQUE(coll, date_added_us));";
+	" json TEXT NOT NULL);"
+	"CREATE UNIQUE INDEX objects_version ON objects(coll, id, modified_us);"
+	"CREATE UNIQUE INDEX objects_added ON objects(coll, date_added_us);";
 
 static const char *const insert_sql =
 	"INSERT INTO objects(coll, id, type, spec_version, modified, modified_us,"
