@@ -107,9 +107,8 @@ enum jic_rc jic_store_collection_delete(struct jic_store *s, const char *id, str
 	enum jic_rc rc;
 
 	rc = store_begin(s, d);
-	if (rc != JIC_OK)
-		return rc;
-	rc = store_coll_key(s, id, &key, d);
+	if (rc == JIC_OK)
+		rc = store_coll_key(s, id, &key, d);
 	if (rc == JIC_OK)
 		rc = delete_by_key(s, "DELETE FROM objects WHERE coll = ?1", key, d);
 	if (rc == JIC_OK)

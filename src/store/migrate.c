@@ -124,9 +124,8 @@ static enum jic_rc apply(struct jic_store *s, int i, struct jic_diag *d)
 	int v = 0;
 
 	rc = store_exec(s, "BEGIN IMMEDIATE", d);
-	if (rc != JIC_OK)
-		return rc;
-	rc = user_version(s, &v, d);
+	if (rc == JIC_OK)
+		rc = user_version(s, &v, d);
 	if (rc == JIC_OK && v < i) {
 		rc = store_exec(s, migrations[i - 1], d);
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", i);
@@ -137,7 +136,7 @@ static enum jic_rc apply(struct jic_store *s, int i, struct jic_diag *d)
 	}
 	if (rc == JIC_OK)
 		rc = store_exec(s, "COMMIT", d);
-	if (rc != JIC_OK)
+	if (rc != JIC_OK && !sqlite3_get_autocommit(s->db))
 		store_exec(s, "ROLLBACK", NULL);
 	return rc;
 }
@@ -148,11 +147,9 @@ enum jic_rc store_migrate(struct jic_store *s, struct jic_diag *d)
 	int v = 0;
 
 	rc = user_version(s, &v, d);
-	if (rc != JIC_OK)
-		return rc;
-	if (v > N_MIGRATIONS)
-		return jic_fail(d, JIC_ESTORE, "database schema %d is newer than this program's %d",
-		                v, N_MIGRATIONS);
+	if (rc == JIC_OK && v > N_MIGRATIONS)
+		rc = jic_fail(d, JIC_ESTORE, "database schema %d is newer than this program's %d", v,
+		              N_MIGRATIONS);
 	for (int i = v + 1; i <= N_MIGRATIONS && rc == JIC_OK; i++)
 		rc = apply(s, i, d);
 	return rc;

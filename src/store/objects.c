@@ -131,11 +131,13 @@ static enum jic_rc put_one(struct jic_store *s, int64_t key, const struct jic_ob
 	int has_mod = 0, latest, inserted = 0;
 	enum jic_rc rc;
 
-	if (!v->id || (!v->json && v->json_len) || v->json_len > INT_MAX)
-		return jic_fail(d, JIC_EINVAL, "object without id or with oversized JSON");
+	if (!v->id || (!v->json && v->json_len) || v->json_len > INT_MAX) {
+		rc = jic_fail(d, JIC_EINVAL, "object without id or with oversized JSON");
+		goto out;
+	}
 	rc = max_of(s, ST_OBJ_MAX_MODIFIED, key, v->id, &has_mod, &max_mod, d);
 	if (rc != JIC_OK)
-		return rc;
+		goto out;
 	latest = !has_mod || v->modified_us > max_mod;
 	if (has_mod && latest)
 		rc = run_write(s, ST_OBJ_UNSET_LATEST, key, v->id, d);
@@ -144,13 +146,16 @@ static enum jic_rc put_one(struct jic_store *s, int64_t key, const struct jic_ob
 		rc = insert_version(s, key, v, added_us, latest, origin_member, origin_node,
 		                    &inserted, d);
 	if (rc != JIC_OK)
-		return rc;
-	if (!inserted)
-		return compare_stored(s, key, v, outcome, d);
+		goto out;
+	if (!inserted) {
+		rc = compare_stored(s, key, v, outcome, d);
+		goto out;
+	}
 	*outcome = JIC_PUT_STORED;
 	*has_last = 1;
 	*last = added_us;
-	return JIC_OK;
+out:
+	return rc;
 }
 
 enum jic_rc jic_store_objects_put(struct jic_store *s, const char *collection_id,
@@ -162,13 +167,13 @@ enum jic_rc jic_store_objects_put(struct jic_store *s, const char *collection_id
 	int has_last = 0;
 	enum jic_rc rc;
 
+	/* store_rollback does nothing when begin itself failed. */
 	rc = store_begin(s, d);
-	if (rc != JIC_OK)
-		return rc;
-	rc = store_coll_key(s, collection_id, &key, d);
+	if (rc == JIC_OK)
+		rc = store_coll_key(s, collection_id, &key, d);
+	/* Read under the write lock, so no other writer can slip a smaller value in. */
 	if (rc == JIC_OK)
 		rc = max_of(s, ST_OBJ_MAX_ADDED, key, NULL, &has_last, &last, d);
-	/* Read under the write lock, so no other writer can slip a smaller value in. */
 	now_us = jic_time_now_us();
 	for (size_t i = 0; i < n && rc == JIC_OK; i++)
 		rc = put_one(s, key, &v[i], origin_member, origin_node, now_us, &has_last, &last,
@@ -455,10 +460,10 @@ enum jic_rc jic_store_objects_delete(struct jic_store *s, const char *collection
 	enum jic_rc rc;
 
 	*n = 0;
+	/* store_rollback does nothing when begin itself failed. */
 	rc = store_begin(s, d);
-	if (rc != JIC_OK)
-		return rc;
-	rc = store_coll_key(s, collection_id, &key, d);
+	if (rc == JIC_OK)
+		rc = store_coll_key(s, collection_id, &key, d);
 	if (rc == JIC_OK)
 		rc = delete_versions(s, key, id, f, n, d);
 	if (rc == JIC_OK && *n == 0)

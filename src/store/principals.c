@@ -20,14 +20,15 @@ static enum jic_rc get_one(struct jic_store *s, sqlite3_stmt *st, store_read_fn 
                            const char *what, const char *key, struct jic_diag *d)
 {
 	int r = sqlite3_step(st);
+	enum jic_rc rc = JIC_OK;
 
-	if (r == SQLITE_ROW) {
+	if (r == SQLITE_ROW)
 		read(st, out);
-		return JIC_OK;
-	}
-	if (r == SQLITE_DONE)
-		return jic_fail(d, JIC_ENOTFOUND, "no %s '%s'", what, key ? key : "");
-	return store_fail(s, d, what);
+	else if (r == SQLITE_DONE)
+		rc = jic_fail(d, JIC_ENOTFOUND, "no %s '%s'", what, key ? key : "");
+	else
+		rc = store_fail(s, d, what);
+	return rc;
 }
 
 /* Steps an UPDATE of one row by key: JIC_ENOTFOUND when no row had it. */

@@ -96,8 +96,10 @@ static struct store_query *query_slot(struct jic_store *s, const char *sql)
 	for (size_t i = 0; i < STORE_QCACHE; i++) {
 		struct store_query *q = &s->q[i];
 
-		if (q->sql && strcmp(q->sql, sql) == 0)
-			return q;
+		if (q->sql && strcmp(q->sql, sql) == 0) {
+			victim = q;
+			goto out;
+		}
 		if (!q->sql || (victim->sql && q->used < victim->used))
 			victim = q;
 	}
@@ -105,6 +107,7 @@ static struct store_query *query_slot(struct jic_store *s, const char *sql)
 	free(victim->sql);
 	victim->st = NULL;
 	victim->sql = NULL;
+out:
 	return victim;
 }
 
@@ -234,16 +237,19 @@ enum jic_rc store_step_write(struct jic_store *s, sqlite3_stmt *st, const char *
                              struct jic_diag *d)
 {
 	int r = sqlite3_step(st);
+	enum jic_rc rc = JIC_OK;
 
 	if (r == SQLITE_DONE)
-		return JIC_OK;
-	if (r == SQLITE_CONSTRAINT_PRIMARYKEY || r == SQLITE_CONSTRAINT_UNIQUE)
-		return jic_fail(d, JIC_EEXISTS, "%s already exists", what);
-	if (r == SQLITE_CONSTRAINT_FOREIGNKEY)
-		return jic_fail(d, JIC_ENOTFOUND, "%s refers to something absent", what);
-	if (r == SQLITE_CONSTRAINT_CHECK || r == SQLITE_CONSTRAINT_NOTNULL)
-		return jic_fail(d, JIC_EINVAL, "%s has an invalid value", what);
-	return store_fail(s, d, what);
+		rc = JIC_OK;
+	else if (r == SQLITE_CONSTRAINT_PRIMARYKEY || r == SQLITE_CONSTRAINT_UNIQUE)
+		rc = jic_fail(d, JIC_EEXISTS, "%s already exists", what);
+	else if (r == SQLITE_CONSTRAINT_FOREIGNKEY)
+		rc = jic_fail(d, JIC_ENOTFOUND, "%s refers to something absent", what);
+	else if (r == SQLITE_CONSTRAINT_CHECK || r == SQLITE_CONSTRAINT_NOTNULL)
+		rc = jic_fail(d, JIC_EINVAL, "%s has an invalid value", what);
+	else
+		rc = store_fail(s, d, what);
+	return rc;
 }
 
 enum jic_rc store_list(struct jic_store *s, sqlite3_stmt *st, store_read_fn read, size_t size,
