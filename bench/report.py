@@ -69,7 +69,9 @@ def context():
     except OSError:
         rev = "?"
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"jic benchmark, {now}, commit {rev or '?'}, {os.cpu_count()} CPUs"
+    load = "/".join(f"{x:.2f}" for x in os.getloadavg())
+    return (f"jic benchmark, {now}, commit {rev or '?'}, {os.cpu_count()} CPUs, "
+            f"load average {load} at the end (other work on the machine skews figures)")
 
 
 def main():
