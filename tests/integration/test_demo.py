@@ -1,0 +1,124 @@
+"""`make run`'s script (scripts/demo.sh) end to end with the test build, and
+the demo data set (tests/data/demo/) as valid STIX 2.1 that ingests with no
+failure. Owns nothing but its temporary directories and the demo jicd."""
+
+import glob
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import uuid
+
+import jictest
+
+DEMO = os.path.join(jictest.TEST_DATA, "demo")
+SCRIPT = os.path.join(jictest.ROOT, "scripts", "demo.sh")
+ARABIC = re.compile("[\u0600-\u06ff]")
+
+
+class Demo(jictest.TestCase):
+    TIMEOUT_S = 300
+
+    def test_data_set_is_valid_stix(self):
+        files = sorted(glob.glob(os.path.join(DEMO, "*.json")))
+        self.assertGreaterEqual(len(files), 2)
+        types, arabic = set(), 0
+        for path in files:
+            with open(path, encoding="utf-8") as f:
+                b = json.load(f)
+            self.assertEqual(b["type"], "bundle")
+            ids = {o["id"] for o in b["objects"]}
+            for o in b["objects"]:
+                t, u = o["id"].split("--")
+                self.assertEqual(t, o["type"])
+                self.assertEqual(uuid.UUID(u).version, 4, o["id"])
+                self.assertEqual(o["spec_version"], "2.1")
+                for k in ("created", "modified"):
+                    self.assertRegex(o[k], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+                for k in ("object_refs",):
+                    for r in o.get(k, []):
+                        self.assertIn(r, ids, "%s: dangling %s" % (path, r))
+                types.add(o["type"])
+                arabic += any(ARABIC.search(str(v)) for v in o.values())
+        for t in ("report", "indicator", "location", "incident", "identity", "relationship"):
+            self.assertIn(t, types)
+        self.assertGreater(arabic, 10)
+
+    def test_data_set_ingests(self):
+        n = self.fresh_node()
+        c = n.add_collection("demo")
+        n.grant(c, "hq", "write")
+        total = 0
+        for path in sorted(glob.glob(os.path.join(DEMO, "*.json"))):
+            r = n.cli("push", path, "--collection", "demo")
+            self.assertEqual(r.rc, 0, r)
+            with open(path, encoding="utf-8") as f:
+                total += len(json.load(f)["objects"])
+        got, _ = n.fetch_all(c, limit=1000)
+        self.assertEqual(len(got), total)
+
+    def test_demo_script(self):
+        d = tempfile.mkdtemp(prefix="jic-demo-")
+        self.addCleanup(shutil.rmtree, d, True)
+        node_dir = os.path.join(d, "node")
+        port = jictest.free_port()
+        env = dict(os.environ, JIC_BIN=os.path.dirname(jictest.JICD), JIC_DEMO_DIR=node_dir,
+                   JIC_PORT=str(port))
+        if os.path.dirname(jictest.JICD) != os.path.dirname(jictest.JIC):
+            self.skipTest("jicd and jic are not in one directory")
+        out = open(os.path.join(d, "out"), "w+b")
+        self.addCleanup(out.close)
+        p = subprocess.Popen([SCRIPT], env=env, stdout=out, stderr=subprocess.STDOUT,
+                             stdin=subprocess.DEVNULL, start_new_session=True)
+        self.addCleanup(lambda: p.poll() is None and os.killpg(p.pid, signal.SIGKILL))
+        deadline = time.time() + 240
+        text = ""
+        while time.time() < deadline:
+            out.seek(0)
+            text = out.read().decode("utf-8", "replace")
+            if "jicd: serving" in text or p.poll() is not None:
+                break
+            time.sleep(0.2)
+        self.assertIn("jicd: serving http://127.0.0.1:%d" % port, text)
+        toks = dict(re.findall(r"^\s+(\S+)\s+(?:\(hq\)\s+)?(jic_[A-Za-z0-9_-]+)$", text, re.M))
+        self.assertEqual(len(toks), 6, text)
+        url = "http://127.0.0.1:%d" % port
+
+        def cli(tok, *args):
+            r = jictest.run([jictest.JIC, "--url", url, "--token", tok, "--json"] + list(args))
+            self.assertEqual(r.rc, 0, r)
+            return r.json
+
+        members = cli(toks["admin"], "member", "list")["members"]
+        kinds = sorted(m["kind"] for m in members if m["id"] != "hq")
+        self.assertEqual(kinds, ["associate", "full", "full", "full", "full"])
+        for m in members:
+            self.assertTrue(ARABIC.search(m["name_ar"]), m)
+        for name, tok in toks.items():
+            if name == "admin":
+                continue
+            member = name[:-len("-delegate")]
+            w = cli(tok, "whoami")
+            self.assertEqual((w["member"], w["role"]), (member, "delegate"))
+            cols = {c["alias"] for c in cli(tok, "collection", "list")["collections"]}
+            self.assertEqual(cols, {"coalition", member + "-only"})
+            own = cli(tok, "objects", member + "-only")
+            self.assertGreater(len(own), 0)
+        reports = cli(toks["admin"], "objects", "coalition", "--type", "report")
+        self.assertGreater(len(reports), 0)
+        if os.path.exists(jictest.attack("ics-attack-18.1.json.xz")):
+            assets = cli(toks["admin"], "objects", "coalition", "--type", "x-mitre-asset")
+            self.assertEqual(len(assets), 18)
+        # Ctrl-C stops it cleanly
+        os.killpg(p.pid, signal.SIGINT)
+        self.assertEqual(p.wait(timeout=60), 0)
+        with open(os.path.join(node_dir, ".gitignore")) as f:
+            self.assertEqual(f.read().strip(), "*")
+
+
+if __name__ == "__main__":
+    jictest.main()
