@@ -150,32 +150,41 @@ static int ends_with(const char *s, size_t n, const char *suffix)
 	return n >= k && memcmp(s + n - k, suffix, k) == 0;
 }
 
+/* Turns a validator's verdict into the one return of the function: why is
+ * NULL when the value is fine, else the reason, which follows the key. */
+static enum jic_rc verdict(const char *key, const char *why, struct jic_diag *d)
+{
+	if (why == NULL)
+		return JIC_OK;
+	if (key == NULL)
+		return jic_fail(d, JIC_EUNPROC, "%s", why);
+	return jic_fail(d, JIC_EUNPROC, "\"%s\" %s", key, why);
+}
+
 /* A timestamp property: RFC 3339 UTC; with millis, at least three fraction
  * digits as core.json's timestamp_millis pattern demands. */
 static enum jic_rc check_ts(json_t *obj, const char *key, int millis, const char **str,
                             int64_t *us, struct jic_diag *d)
 {
 	json_t *v = json_object_get(obj, key);
-	const char *s, *dot;
+	const char *s = json_string_value(v), *dot, *why = NULL;
 
-	if (!json_is_string(v))
-		return jic_fail(d, JIC_EUNPROC, "\"%s\" is missing or not a string", key);
-	s = json_string_value(v);
-	if (jic_time_parse(s, us) != JIC_OK)
-		return jic_fail(d, JIC_EUNPROC, "\"%s\" is not an RFC 3339 UTC timestamp", key);
-	dot = strchr(s, '.');
-	if (millis && (dot == NULL || strlen(dot) < 5))
-		return jic_fail(d, JIC_EUNPROC, "\"%s\" is not precise to the millisecond", key);
-	if (str != NULL)
+	if (s == NULL)
+		why = "is missing or not a string";
+	else if (jic_time_parse(s, us) != JIC_OK)
+		why = "is not an RFC 3339 UTC timestamp";
+	else if (millis && ((dot = strchr(s, '.')) == NULL || strlen(dot) < 5))
+		why = "is not precise to the millisecond";
+	else if (str != NULL)
 		*str = s;
-	return JIC_OK;
+	return verdict(key, why, d);
 }
 
 static enum jic_rc check_ref(json_t *v, const char *key, struct jic_diag *d)
 {
-	if (!json_is_string(v) || !jic_stix_id_valid(json_string_value(v)))
-		return jic_fail(d, JIC_EUNPROC, "\"%s\" holds an invalid identifier", key);
-	return JIC_OK;
+	int ok = json_is_string(v) && jic_stix_id_valid(json_string_value(v));
+
+	return verdict(key, ok ? NULL : "holds an invalid identifier", d);
 }
 
 static enum jic_rc check_refs(json_t *v, const char *key, struct jic_diag *d)
@@ -185,11 +194,10 @@ static enum jic_rc check_refs(json_t *v, const char *key, struct jic_diag *d)
 	json_t *e;
 
 	if (!json_is_array(v) || json_array_size(v) == 0)
-		return jic_fail(d, JIC_EUNPROC, "\"%s\" is not a non-empty array", key);
+		rc = verdict(key, "is not a non-empty array", d);
 	json_array_foreach(v, i, e) {
-		rc = check_ref(e, key, d);
-		if (rc != JIC_OK)
-			break;
+		if (rc == JIC_OK)
+			rc = check_ref(e, key, d);
 	}
 	return rc;
 }
@@ -233,15 +241,16 @@ static enum jic_rc walk_refs(json_t *v, int depth, int skip_objects, struct jic_
 	json_t *e;
 
 	if (depth > WALK_DEPTH_MAX)
-		return jic_fail(d, JIC_EUNPROC, "object nested too deeply");
-	if (json_is_object(v))
-		return walk_object(v, depth, skip_objects, d);
-	json_array_foreach(v, i, e) {
-		if (json_is_object(e) || json_is_array(e))
-			rc = walk_refs(e, depth + 1, 0, d);
-		if (rc != JIC_OK)
-			break;
-	}
+		rc = verdict(NULL, "the object is nested too deeply", d);
+	else if (json_is_object(v))
+		rc = walk_object(v, depth, skip_objects, d);
+	else
+		json_array_foreach(v, i, e) {
+			if (json_is_object(e) || json_is_array(e))
+				rc = walk_refs(e, depth + 1, 0, d);
+			if (rc != JIC_OK)
+				break;
+		}
 	return rc;
 }
 
@@ -251,25 +260,22 @@ static int uri_valid(const char *s)
 {
 	static const char allowed[] = "-._~:/?#[]@!$&'()*+,;=";
 	const char *p = s;
+	int ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z');
 
-	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
-		return 0;
-	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-	       (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.')
+	while (ok && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+	              (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.'))
 		p++;
-	if (*p++ != ':')
-		return 0;
-	for (; *p != '\0'; p++) {
+	ok = ok && *p++ == ':';
+	for (; ok && *p != '\0'; p++) {
 		if (*p == '%') {
-			if (!is_hex(p[1]) || !is_hex(p[2]))
-				return 0;
-			p += 2;
-		} else if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		             (*p >= '0' && *p <= '9') || strchr(allowed, *p) != NULL)) {
-			return 0;
+			ok = is_hex(p[1]) && is_hex(p[2]);
+			p += ok ? 2 : 0;
+		} else {
+			ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			     (*p >= '0' && *p <= '9') || strchr(allowed, *p) != NULL;
 		}
 	}
-	return 1;
+	return ok;
 }
 
 static int digits_from(const char *s, size_t min)
@@ -285,29 +291,26 @@ static int digits_from(const char *s, size_t min)
  * other source needs one of external_id, description, url. */
 static enum jic_rc check_extref(json_t *r, struct jic_diag *d)
 {
-	json_t *src = json_object_get(r, "source_name");
 	json_t *url = json_object_get(r, "url");
 	json_t *eid = json_object_get(r, "external_id");
-	const char *s, *e;
+	const char *s = json_string_value(json_object_get(r, "source_name"));
+	const char *e = json_string_value(eid), *why = NULL;
 
-	if (!json_is_object(r) || !json_is_string(src))
-		return jic_fail(d, JIC_EUNPROC, "an external reference lacks \"source_name\"");
-	if (url != NULL && (!json_is_string(url) || !uri_valid(json_string_value(url))))
-		return jic_fail(d, JIC_EUNPROC, "an external reference \"url\" is not a valid URI");
-	if (eid != NULL && !json_is_string(eid))
-		return jic_fail(d, JIC_EUNPROC, "an external reference \"external_id\" is not a string");
-	s = json_string_value(src);
-	e = json_string_value(eid);
-	if (strcmp(s, "capec") == 0 && (e == NULL || !has_prefix(e, "CAPEC-") ||
-	                                !digits_from(e + 6, 1)))
-		return jic_fail(d, JIC_EUNPROC, "a capec external reference needs a CAPEC-n id");
-	if (strcmp(s, "cve") == 0 && (e == NULL || !has_prefix(e, "CVE-") ||
-	                              strlen(e) < 13 || e[8] != '-' || !digits_from(e + 9, 4)))
-		return jic_fail(d, JIC_EUNPROC, "a cve external reference needs a CVE id");
-	if (eid == NULL && url == NULL && !json_is_string(json_object_get(r, "description")))
-		return jic_fail(d, JIC_EUNPROC,
-		                "an external reference needs external_id, description or url");
-	return JIC_OK;
+	if (!json_is_object(r) || s == NULL)
+		why = "lacks \"source_name\"";
+	else if (url != NULL && (!json_is_string(url) || !uri_valid(json_string_value(url))))
+		why = "has a \"url\" that is not a valid URI";
+	else if (eid != NULL && e == NULL)
+		why = "has an \"external_id\" that is not a string";
+	else if (strcmp(s, "capec") == 0 &&
+	         (e == NULL || !has_prefix(e, "CAPEC-") || !digits_from(e + 6, 1)))
+		why = "from capec needs a CAPEC-n external_id";
+	else if (strcmp(s, "cve") == 0 && (e == NULL || !has_prefix(e, "CVE-") ||
+	                                   strlen(e) < 13 || e[8] != '-' || !digits_from(e + 9, 4)))
+		why = "from cve needs a CVE external_id";
+	else if (eid == NULL && url == NULL && !json_is_string(json_object_get(r, "description")))
+		why = "needs external_id, description or url";
+	return verdict("external_references", why, d);
 }
 
 static enum jic_rc check_extrefs(json_t *obj, struct jic_diag *d)
@@ -317,135 +320,132 @@ static enum jic_rc check_extrefs(json_t *obj, struct jic_diag *d)
 	size_t i;
 	json_t *r;
 
-	if (refs == NULL)
-		return JIC_OK;
-	if (!json_is_array(refs) || json_array_size(refs) == 0)
-		return jic_fail(d, JIC_EUNPROC, "\"external_references\" is not a non-empty array");
+	if (refs != NULL && (!json_is_array(refs) || json_array_size(refs) == 0))
+		rc = verdict("external_references", "is not a non-empty array", d);
 	json_array_foreach(refs, i, r) {
-		rc = check_extref(r, d);
-		if (rc != JIC_OK)
-			break;
+		if (rc == JIC_OK)
+			rc = check_extref(r, d);
 	}
 	return rc;
+}
+
+static const char *granular_why(json_t *gm)
+{
+	json_t *sel = json_object_get(gm, "selectors");
+	const char *ref = json_string_value(json_object_get(gm, "marking_ref"));
+
+	if (!json_is_array(sel) || json_array_size(sel) == 0)
+		return "has an entry without \"selectors\"";
+	/* The identifier form of marking_ref was checked by the reference walk. */
+	if (ref == NULL || !has_prefix(ref, "marking-definition--"))
+		return "has an entry without a marking-definition \"marking_ref\"";
+	return NULL;
 }
 
 static enum jic_rc check_granular(json_t *obj, struct jic_diag *d)
 {
 	json_t *gms = json_object_get(obj, "granular_markings");
-	json_t *gm, *sel, *ref;
+	const char *why = NULL;
 	size_t i;
+	json_t *gm;
 
-	if (gms == NULL)
-		return JIC_OK;
-	if (!json_is_array(gms) || json_array_size(gms) == 0)
-		return jic_fail(d, JIC_EUNPROC, "\"granular_markings\" is not a non-empty array");
+	if (gms != NULL && (!json_is_array(gms) || json_array_size(gms) == 0))
+		why = "is not a non-empty array";
 	json_array_foreach(gms, i, gm) {
-		sel = json_object_get(gm, "selectors");
-		ref = json_object_get(gm, "marking_ref");
-		if (!json_is_array(sel) || json_array_size(sel) == 0)
-			return jic_fail(d, JIC_EUNPROC, "a granular marking lacks \"selectors\"");
-		/* The format of marking_ref was checked by the reference walk. */
-		if (!json_is_string(ref) || !has_prefix(json_string_value(ref), "marking-definition--"))
-			return jic_fail(d, JIC_EUNPROC,
-			                "a granular marking lacks a marking-definition \"marking_ref\"");
+		if (why == NULL)
+			why = granular_why(gm);
 	}
-	return JIC_OK;
+	return verdict("granular_markings", why, d);
 }
 
 static enum jic_rc check_marking_refs(json_t *obj, struct jic_diag *d)
 {
 	json_t *refs = json_object_get(obj, "object_marking_refs");
+	const char *why = NULL;
 	size_t i;
 	json_t *r;
 
+	/* The walk has made sure these are identifiers. */
 	json_array_foreach(refs, i, r) {
 		if (!has_prefix(json_string_value(r), "marking-definition--"))
-			return jic_fail(d, JIC_EUNPROC,
-			                "\"object_marking_refs\" names a non-marking object");
+			why = "names an object that is not a marking-definition";
 	}
-	return JIC_OK;
+	return verdict("object_marking_refs", why, d);
 }
 
 /* Keys are "<name>-ext" or an extension-definition id; values are objects. */
 static enum jic_rc check_extensions(json_t *obj, struct jic_diag *d)
 {
 	json_t *exts = json_object_get(obj, "extensions");
-	const char *key;
+	const char *key, *why = NULL;
 	json_t *v;
 
-	if (exts == NULL)
-		return JIC_OK;
-	if (!json_is_object(exts) || json_object_size(exts) == 0)
-		return jic_fail(d, JIC_EUNPROC, "\"extensions\" is not a non-empty object");
+	if (exts != NULL && (!json_is_object(exts) || json_object_size(exts) == 0))
+		why = "is not a non-empty object";
 	json_object_foreach(exts, key, v) {
 		size_t n = strlen(key);
 		int ok = has_prefix(key, "extension-definition--") ?
 			jic_stix_id_valid(key) :
 			ends_with(key, n, "-ext") && type_valid(key, n);
 
-		if (!ok)
-			return jic_fail(d, JIC_EUNPROC, "bad extension name \"%s\"", key);
-		if (!json_is_object(v))
-			return jic_fail(d, JIC_EUNPROC, "extension \"%s\" is not an object", key);
+		if (why == NULL && !ok)
+			why = "has a key that is neither <name>-ext nor an extension-definition id";
+		else if (why == NULL && !json_is_object(v))
+			why = "has a value that is not an object";
 	}
-	return JIC_OK;
+	return verdict("extensions", why, d);
 }
 
 static enum jic_rc check_marking(json_t *obj, struct jic_diag *d)
 {
-	json_t *dt = json_object_get(obj, "definition_type");
+	const char *dt = json_string_value(json_object_get(obj, "definition_type"));
 	json_t *def = json_object_get(obj, "definition");
-	json_t *tlp, *stmt;
+	const char *tlp = json_string_value(json_object_get(def, "tlp"));
+	const char *why = NULL;
 
+	/* TLP 2.0 and other extension-based markings carry neither property. */
 	if (dt == NULL && def == NULL && json_object_get(obj, "extensions") != NULL)
-		return JIC_OK; /* TLP 2.0 and other extension-based markings */
-	if (!json_is_string(dt) || !json_is_object(def))
-		return jic_fail(d, JIC_EUNPROC, "a marking needs \"definition_type\" and \"definition\"");
-	if (strcmp(json_string_value(dt), "tlp") == 0) {
-		tlp = json_object_get(def, "tlp");
-		if (!json_is_string(tlp) || !in_list(json_string_value(tlp), tlp_words))
-			return jic_fail(d, JIC_EUNPROC,
-			                "a tlp marking needs \"tlp\" white, green, amber or red");
-	} else if (strcmp(json_string_value(dt), "statement") == 0) {
-		stmt = json_object_get(def, "statement");
-		if (!json_is_string(stmt))
-			return jic_fail(d, JIC_EUNPROC, "a statement marking needs \"statement\"");
-	}
-	return JIC_OK;
+		why = NULL;
+	else if (dt == NULL || !json_is_object(def))
+		why = "a marking needs \"definition_type\" and \"definition\"";
+	else if (strcmp(dt, "tlp") == 0 && (tlp == NULL || !in_list(tlp, tlp_words)))
+		why = "a tlp marking needs \"tlp\" white, green, amber or red";
+	else if (strcmp(dt, "statement") == 0 &&
+	         !json_is_string(json_object_get(def, "statement")))
+		why = "a statement marking needs \"statement\"";
+	return verdict(NULL, why, d);
 }
 
 /* RFC 4648 base64 with padding, as common/binary.json's pattern. */
 static int base64_valid(const char *s)
 {
 	size_t n = strlen(s), pad = 0;
+	int ok = n > 0 && n % 4 == 0;
 
-	if (n == 0 || n % 4 != 0)
-		return 0;
-	if (s[n - 1] == '=')
+	if (ok && s[n - 1] == '=')
 		pad = s[n - 2] == '=' ? 2 : 1;
-	for (size_t i = 0; i < n - pad; i++) {
+	for (size_t i = 0; ok && i < n - pad; i++) {
 		char c = s[i];
 
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		      (c >= '0' && c <= '9') || c == '+' || c == '/'))
-			return 0;
+		ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		     c == '+' || c == '/';
 	}
-	return 1;
+	return ok;
 }
 
-static enum jic_rc check_artifact(json_t *obj, struct jic_diag *d)
+static const char *artifact_why(json_t *obj)
 {
 	json_t *bin = json_object_get(obj, "payload_bin");
 	json_t *url = json_object_get(obj, "url");
 
 	if ((bin == NULL) == (url == NULL))
-		return jic_fail(d, JIC_EUNPROC, "an artifact needs exactly one of payload_bin, url");
+		return "an artifact needs exactly one of payload_bin, url";
 	if (bin != NULL && (!json_is_string(bin) || !base64_valid(json_string_value(bin))))
-		return jic_fail(d, JIC_EUNPROC, "\"payload_bin\" is not valid base64");
+		return "\"payload_bin\" is not valid base64";
 	if (url != NULL && (!json_is_string(url) || !uri_valid(json_string_value(url)) ||
 	                    json_object_get(obj, "hashes") == NULL))
-		return jic_fail(d, JIC_EUNPROC, "an artifact \"url\" needs a valid URI and hashes");
-	return JIC_OK;
+		return "an artifact \"url\" needs a valid URI and hashes";
+	return NULL;
 }
 
 static int has(json_t *obj, const char *key)
@@ -453,91 +453,104 @@ static int has(json_t *obj, const char *key)
 	return json_object_get(obj, key) != NULL;
 }
 
+static const char *malware_why(json_t *obj)
+{
+	json_t *fam = json_object_get(obj, "is_family");
+
+	if (!json_is_boolean(fam))
+		return "\"is_family\" is not a boolean";
+	if (json_is_true(fam) && !has(obj, "name"))
+		return "a malware family needs \"name\"";
+	return NULL;
+}
+
+static const char *location_why(json_t *obj)
+{
+	if (has(obj, "latitude") != has(obj, "longitude"))
+		return "latitude and longitude go together";
+	if (!has(obj, "region") && !has(obj, "country") && !has(obj, "latitude"))
+		return "a location needs region, country or latitude";
+	if (has(obj, "precision") && !has(obj, "latitude"))
+		return "\"precision\" needs latitude and longitude";
+	return NULL;
+}
+
 /* The rules of the schemas that depend on more than one property. */
 static enum jic_rc check_conditional(json_t *obj, const char *type, struct jic_diag *d)
 {
-	json_t *fam;
+	const char *why = NULL;
 
-	if (strcmp(type, "malware") == 0) {
-		fam = json_object_get(obj, "is_family");
-		if (!json_is_boolean(fam))
-			return jic_fail(d, JIC_EUNPROC, "\"is_family\" is not a boolean");
-		if (json_is_true(fam) && !has(obj, "name"))
-			return jic_fail(d, JIC_EUNPROC, "a malware family needs \"name\"");
-	} else if (strcmp(type, "location") == 0) {
-		if (has(obj, "latitude") != has(obj, "longitude"))
-			return jic_fail(d, JIC_EUNPROC, "latitude and longitude go together");
-		if (!has(obj, "region") && !has(obj, "country") && !has(obj, "latitude"))
-			return jic_fail(d, JIC_EUNPROC, "a location needs region, country or latitude");
-		if (has(obj, "precision") && !has(obj, "latitude"))
-			return jic_fail(d, JIC_EUNPROC, "\"precision\" needs latitude and longitude");
-	} else if (strcmp(type, "observed-data") == 0) {
-		if (has(obj, "objects") == has(obj, "object_refs"))
-			return jic_fail(d, JIC_EUNPROC, "observed-data needs one of objects, object_refs");
-	} else if (strcmp(type, "malware-analysis") == 0) {
-		if (!has(obj, "result") && !has(obj, "analysis_sco_refs"))
-			return jic_fail(d, JIC_EUNPROC,
-			                "malware-analysis needs result or analysis_sco_refs");
-	} else if (strcmp(type, "artifact") == 0) {
-		return check_artifact(obj, d);
-	}
-	return JIC_OK;
+	if (strcmp(type, "malware") == 0)
+		why = malware_why(obj);
+	else if (strcmp(type, "location") == 0)
+		why = location_why(obj);
+	else if (strcmp(type, "observed-data") == 0 && has(obj, "objects") == has(obj, "object_refs"))
+		why = "observed-data needs one of objects, object_refs";
+	else if (strcmp(type, "malware-analysis") == 0 && !has(obj, "result") &&
+	         !has(obj, "analysis_sco_refs"))
+		why = "malware-analysis needs result or analysis_sco_refs";
+	else if (strcmp(type, "artifact") == 0)
+		why = artifact_why(obj);
+	return verdict(NULL, why, d);
 }
 
 static enum jic_rc check_required(json_t *obj, const char *type, struct jic_diag *d)
 {
 	const struct required *r;
+	enum jic_rc rc = JIC_OK;
+	json_t *v;
 
 	for (r = required_props; r->type != NULL; r++)
 		if (strcmp(r->type, type) == 0)
 			break;
-	if (r->type == NULL)
-		return JIC_OK;
-	for (int i = 0; i < 5 && r->props[i] != NULL; i++) {
-		json_t *v = json_object_get(obj, r->props[i]);
-
-		if (v == NULL || json_is_null(v))
-			return jic_fail(d, JIC_EUNPROC, "a %s needs \"%s\"", type, r->props[i]);
+	for (int i = 0; r->type != NULL && i < 5 && r->props[i] != NULL; i++) {
+		v = json_object_get(obj, r->props[i]);
+		if (v == NULL || json_is_null(v)) {
+			rc = jic_fail(d, JIC_EUNPROC, "a %s needs \"%s\"", type, r->props[i]);
+			break;
+		}
 	}
-	return JIC_OK;
+	return rc;
 }
 
 /* Optional common properties with a fixed shape. */
 static enum jic_rc check_optional(json_t *obj, struct jic_diag *d)
 {
-	json_t *v;
+	json_t *conf = json_object_get(obj, "confidence");
+	json_t *rev = json_object_get(obj, "revoked");
+	json_t *labels = json_object_get(obj, "labels");
+	enum jic_rc rc = JIC_OK;
 	int64_t us;
 
-	v = json_object_get(obj, "confidence");
-	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) < 0 ||
-	                  json_integer_value(v) > 100))
-		return jic_fail(d, JIC_EUNPROC, "\"confidence\" is not an integer 0-100");
-	v = json_object_get(obj, "revoked");
-	if (v != NULL && !json_is_boolean(v))
-		return jic_fail(d, JIC_EUNPROC, "\"revoked\" is not a boolean");
-	v = json_object_get(obj, "labels");
-	if (v != NULL && (!json_is_array(v) || json_array_size(v) == 0))
-		return jic_fail(d, JIC_EUNPROC, "\"labels\" is not a non-empty array");
-	for (const char *const *k = ts_props; *k != NULL; k++) {
-		if (has(obj, *k) && check_ts(obj, *k, 0, NULL, &us, d) != JIC_OK)
-			return JIC_EUNPROC;
+	if (conf != NULL && (!json_is_integer(conf) || json_integer_value(conf) < 0 ||
+	                     json_integer_value(conf) > 100))
+		rc = verdict("confidence", "is not an integer 0-100", d);
+	else if (rev != NULL && !json_is_boolean(rev))
+		rc = verdict("revoked", "is not a boolean", d);
+	else if (labels != NULL && (!json_is_array(labels) || json_array_size(labels) == 0))
+		rc = verdict("labels", "is not a non-empty array", d);
+	for (const char *const *k = ts_props; rc == JIC_OK && *k != NULL; k++) {
+		if (has(obj, *k))
+			rc = check_ts(obj, *k, 0, NULL, &us, d);
 	}
-	return JIC_OK;
+	return rc;
 }
 
 static enum kind classify(json_t *obj, const char *type)
 {
+	enum kind kind = KIND_SCO;
+
 	if (strcmp(type, "marking-definition") == 0)
 		return KIND_MARKING;
 	if (in_list(type, sco_types))
 		return KIND_SCO;
 	for (const struct required *r = required_props; r->type != NULL; r++)
 		if (strcmp(r->type, type) == 0)
-			return KIND_SDO;
+			kind = KIND_SDO;
 	for (const char *const *p = sdo_only_props; *p != NULL; p++)
 		if (has(obj, *p))
-			return KIND_SDO;
-	return KIND_SCO;
+			kind = KIND_SDO;
+	return kind;
 }
 
 /* type, id, spec_version and the version timestamps; fills out. */
@@ -549,19 +562,19 @@ static enum jic_rc check_header(json_t *obj, enum kind kind, struct jic_stix_obj
 	const char *created = NULL;
 	enum jic_rc rc = JIC_OK;
 
-	if (sv == NULL && kind != KIND_SCO)
-		return jic_fail(d, JIC_EUNPROC, "\"spec_version\" is missing");
-	if (sv != NULL && (!json_is_string(sv) || strcmp(json_string_value(sv), "2.1") != 0))
-		return jic_fail(d, JIC_EUNPROC, "\"spec_version\" is not \"2.1\"");
 	out->spec_version = sv != NULL ? json_string_value(sv) : "2.1";
 	out->modified = "";
 	out->modified_us = 0;
-	if (kind == KIND_SDO) {
+	if (sv == NULL && kind != KIND_SCO)
+		rc = verdict("spec_version", "is missing", d);
+	else if (out->spec_version == NULL || strcmp(out->spec_version, "2.1") != 0)
+		rc = verdict("spec_version", "is not \"2.1\"", d);
+	else if (kind == KIND_SDO) {
 		rc = check_ts(obj, "created", 1, &created, &created_us, d);
 		if (rc == JIC_OK)
 			rc = check_ts(obj, "modified", 1, &out->modified, &out->modified_us, d);
 		if (rc == JIC_OK && out->modified_us < created_us)
-			rc = jic_fail(d, JIC_EUNPROC, "\"modified\" is earlier than \"created\"");
+			rc = verdict("modified", "is earlier than \"created\"", d);
 	} else if (kind == KIND_MARKING) {
 		rc = check_ts(obj, "created", 0, &out->modified, &out->modified_us, d);
 	} else if (has(obj, "modified")) {
