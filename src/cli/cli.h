@@ -92,8 +92,8 @@ void cli_table(FILE *f, const char *const *head, size_t ncol, const char *const 
 void cli_print_json(json_t *doc);
 /* Prints the string or scalar members keys[0..n) of o as aligned "key  value" lines. */
 void cli_print_fields(json_t *o, const char *const *keys, size_t n);
-/* o[key] as text: strings as they are, true/false/null/numbers spelt out in
- * buf (JIC_TIME_LEN bytes at least), "-" when absent. Borrowed. */
+/* o[key] as text: strings as they are, true/false/numbers spelt out in buf
+ * (JIC_TIME_LEN bytes at least), "-" when absent, null or empty. Borrowed. */
 const char *cli_str(json_t *o, const char *key, char *buf, size_t max);
 /* Prints doc with --json; otherwise the array doc[key] as a table with the
  * columns head showing fields of each element. Consumes doc. */

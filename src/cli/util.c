@@ -364,7 +364,7 @@ const char *cli_str(json_t *o, const char *key, char *buf, size_t max)
 	if (!v || json_is_null(v))
 		return "-";
 	if (json_is_string(v))
-		return json_string_value(v);
+		return *json_string_value(v) ? json_string_value(v) : "-";
 	if (json_is_true(v))
 		return "yes";
 	if (json_is_false(v))

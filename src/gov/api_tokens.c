@@ -6,6 +6,8 @@
 #include "gov/gov_int.h"
 #include "jic/crypto.h"
 
+#define LABEL_MAX sizeof(((struct jic_token *)0)->label)
+
 /* 1 in *yes when who may see token t: its own, its member's accounts' for a
  * delegate, all for an admin. */
 static enum jic_rc visible(const struct jic_req *req, const struct jic_token *t, int *yes,
@@ -80,15 +82,16 @@ static enum jic_rc target(const struct jic_req *req, const char *id, struct jic_
 }
 
 static enum jic_rc parse_new(const struct jic_req *req, json_t *body, const char **account,
-                             const char **label, int64_t *expires_us, struct jic_diag *d)
+                             char label[LABEL_MAX], int64_t *expires_us, struct jic_diag *d)
 {
 	const char *exp = NULL;
 	enum jic_rc rc;
 
 	*expires_us = 0;
+	label[0] = '\0';
 	rc = gov_str(body, "account", 0, JIC_NAME_MAX, account, d);
 	if (rc == JIC_OK)
-		rc = gov_str(body, "label", 0, sizeof(((struct jic_token *)0)->label), label, d);
+		rc = gov_text(body, "label", 0, label, LABEL_MAX, d);
 	if (rc == JIC_OK)
 		rc = gov_str(body, "expires", 0, JIC_TIME_LEN, &exp, d);
 	if (rc != JIC_OK)
@@ -124,7 +127,8 @@ static enum jic_rc send_new(struct jic_resp *resp, const struct jic_token *t, co
 
 static enum jic_rc create(const struct jic_req *req, struct jic_resp *resp, struct jic_diag *d)
 {
-	const char *account = NULL, *label = NULL;
+	const char *account = NULL;
+	char label[LABEL_MAX];
 	struct jic_account a;
 	struct jic_token t;
 	json_t *body = NULL;
@@ -134,7 +138,7 @@ static enum jic_rc create(const struct jic_req *req, struct jic_resp *resp, stru
 
 	rc = gov_body(req, &body, d);
 	if (rc == JIC_OK)
-		rc = parse_new(req, body, &account, &label, &expires_us, d);
+		rc = parse_new(req, body, &account, label, &expires_us, d);
 	if (rc == JIC_OK)
 		rc = target(req, account, &a, d);
 	if (rc != JIC_OK)
