@@ -4,7 +4,7 @@ another client writes); media types; error objects; duplicates and invalid
 objects; real versioning with ATT&CK ICS 18.0 then 18.1.
 Owns nothing but its temporary nodes."""
 
-import os
+import json
 import threading
 import uuid
 
@@ -317,6 +317,51 @@ class Taxii(jictest.TestCase):
         man, pages = self.n.fetch_all(self.filt, p, limit=4, kind="manifest")
         self.assertEqual(pages, 2)
         self.assertEqual(man, self.manifest)
+
+    def test_limit_capped(self):
+        # a limit above the node's maximum is served as the maximum
+        c = self.n.add_collection("cap")
+        self.n.grant(c, "hq", "write")
+        self.n.push_many(c, [indicator("cap %d" % k) for k in range(1200)], batch=400)
+        r = self.objs(c, {"limit": "100000"})
+        got = len(r.json["objects"])
+        self.assertGreater(got, 0)
+        if got < 1200:
+            self.assertIs(r.json["more"], True)
+        items, _ = self.n.fetch_all(c, {}, limit=100000)
+        self.assertEqual(len(items), 1200)
+        self.assertEqual(len({o["id"] for o in items}), 1200)
+
+    def test_versions_next(self):
+        seen, params = [], {"limit": "1"}
+        for _ in range(10):
+            r = self.n.get(self.n.objects_path(self.filt, self.ind, "versions/"), params=params)
+            self.assertEqual(r.status, 200, r)
+            seen += r.json["versions"]
+            if not r.json.get("more"):
+                break
+            params = {"limit": "1", "next": r.json["next"]}
+        self.assertEqual(seen, self.ind_v)
+
+    def test_keep_alive(self):
+        # TAXII clients reuse connections: several requests, GET and POST, on one
+        conn = self.n.connection()
+        try:
+            for k in range(5):
+                body = json.dumps(jictest.envelope([indicator("ka %d" % k)])).encode()
+                for method, path, data in (
+                        ("GET", "/taxii2/", None),
+                        ("POST", self.n.objects_path(self.coll), body),
+                        ("GET", self.n.objects_path(self.coll), None)):
+                    hdrs = {"Accept": TAXII, "Authorization": jictest.basic(self.n.token)}
+                    if data:
+                        hdrs["Content-Type"] = TAXII
+                    conn.request(method, path, body=data, headers=hdrs)
+                    r = conn.getresponse()
+                    r.read()
+                    self.assertIn(r.status, (200, 202), (method, path))
+        finally:
+            conn.close()
 
     def test_empty_collection(self):
         c = self.n.add_collection("empty")
