@@ -157,6 +157,57 @@ class Rights(jictest.TestCase):
                     taxii = n.get("/api/collections/", token=tok).json.get("collections", [])
                     self.assertEqual(ids, {x["id"] for x in taxii})
 
+    def test_hidden_alias_like_absent(self):
+        # an alias of a hidden collection tells nothing either
+        for (m, role), tok in sorted(self.tokens.items()):
+            with self.subTest(member=m, role=role):
+                a = self.n.get("/api/collections/other-only/", token=tok)
+                b = self.n.get("/api/collections/no-such-alias/", token=tok)
+                self.assertEqual(a.status, b.status)
+                self.assertEqual(normalise(a.body, "other-only"),
+                                 normalise(b.body, "no-such-alias"))
+                if role == "admin":
+                    continue  # the management API shows admins every collection
+                r = self.n.cli("collection", "show", "other-only", token=tok)
+                self.assertEqual(r.rc, 4, r)
+                r2 = self.n.cli("collection", "show", "no-such-alias", token=tok)
+                self.assertEqual(r.err.replace("other-only", "X"),
+                                 r2.err.replace("no-such-alias", "X"))
+
+    def test_v1_admin_writes(self):
+        api = self.n.api
+        m = api("POST", "members", {"id": "late-member", "name_en": "Late", "name_ar": "متأخر",
+                                    "kind": "observer"}, expect=201).json
+        self.assertEqual((m["id"], m["kind"], m["name_ar"]), ("late-member", "observer", "متأخر"))
+        jictest.parse_ts(m["created"])
+        api("POST", "members", {"id": "late-member", "name_en": "x", "name_ar": "x",
+                                "kind": "full"}, expect=409)
+        api("POST", "members", {"id": "bad-kind", "name_en": "x", "name_ar": "x",
+                                "kind": "emperor"}, expect=400)
+        u = api("PUT", "members/late-member", {"kind": "associate"}, expect=200).json
+        self.assertEqual((u["kind"], u["name_en"]), ("associate", "Late"))
+        api("PUT", "members/nobody", {"kind": "full"}, expect=404)
+        c = api("POST", "collections", {"alias": "short-lived", "title": "Short",
+                                        "description": "d", "owner": "hq"}, expect=201).json
+        for k in ("id", "alias", "title", "description", "owner", "created", "can_read",
+                  "can_write"):
+            self.assertIn(k, c)
+        api("POST", "collections", {"alias": "short-lived", "title": "again",
+                                    "description": "", "owner": "hq"}, expect=409)
+        self.n.grant(c["id"], "hq", "write")
+        self.assertEqual(self.n.get(self.n.objects_path(c["id"])).status, 200)
+        r = api("DELETE", "collections/short-lived", expect=204)
+        self.assertEqual(r.body, b"")
+        self.assertTaxiiError(self.n.get(self.n.objects_path(c["id"])), 404)
+        api("DELETE", "collections/short-lived", expect=404)
+        fixed = str(uuid.uuid4())
+        c2 = api("POST", "collections", {"id": fixed, "alias": "fixed-id", "title": "F",
+                                         "description": "", "owner": "hq"}, expect=201).json
+        self.assertEqual(c2["id"], fixed)
+        api("POST", "collections", {"id": "not-a-uuid", "alias": "bad-uuid", "title": "F",
+                                    "description": "", "owner": "hq"}, expect=400)
+        api("POST", "members", b"{not json", expect=400)
+
     def test_status_of_same_member(self):
         # a status belongs to the member: another account of it may read it
         a = self.tokens[("m-full", "analyst")]
