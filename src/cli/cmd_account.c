@@ -4,14 +4,14 @@
 
 #include "cli/cli.h"
 
-static const char *const fields[] = { "id", "member", "role", "disabled", "created" };
+static const char *const fields[] = {"id", "member", "role", "disabled", "created"};
 #define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
 
 static enum jic_rc list(struct cli *c, int argc, char **argv)
 {
-	static const char *const head[] = { "ID", "MEMBER", "ROLE", "DISABLED", "CREATED" };
+	static const char *const head[] = {"ID", "MEMBER", "ROLE", "DISABLED", "CREATED"};
 	const char *member = NULL;
-	const struct cli_opt opts[] = { { "--member", &member }, { NULL } };
+	const struct cli_opt opts[] = {{"--member", &member}, {NULL}};
 	struct jic_buf t;
 	json_t *doc = NULL;
 	enum jic_rc rc;
@@ -30,8 +30,7 @@ static enum jic_rc list(struct cli *c, int argc, char **argv)
 }
 
 /* show, disable and enable: one id, an optional action after it. */
-static enum jic_rc one(struct cli *c, int argc, char **argv, const char *method,
-                       const char *action)
+static enum jic_rc one(struct cli *c, int argc, char **argv, const char *method, const char *action)
 {
 	const char *id = NULL;
 	struct jic_buf t;
@@ -53,7 +52,7 @@ static enum jic_rc one(struct cli *c, int argc, char **argv, const char *method,
 static enum jic_rc add(struct cli *c, int argc, char **argv)
 {
 	const char *id = NULL, *member = NULL, *role = NULL;
-	const struct cli_opt opts[] = { { "--member", &member }, { "--role", &role }, { NULL } };
+	const struct cli_opt opts[] = {{"--member", &member}, {"--role", &role}, {NULL}};
 	json_t *body = NULL, *doc = NULL;
 	enum jic_rc rc;
 

@@ -4,15 +4,15 @@
 
 #include "cli/cli.h"
 
-static const char *const fields[] = { "id", "alias", "title", "description", "owner",
-	                              "created", "can_read", "can_write" };
+static const char *const fields[] = {"id",    "alias",   "title",    "description",
+                                     "owner", "created", "can_read", "can_write"};
 #define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
 
 static enum jic_rc list(struct cli *c, int argc, char **argv)
 {
-	static const char *const head[] = { "ALIAS", "ID", "OWNER", "READ", "WRITE", "TITLE" };
-	static const char *const cols[] = { "alias", "id", "owner", "can_read", "can_write",
-		                            "title" };
+	static const char *const head[] = {"ALIAS", "ID", "OWNER", "READ", "WRITE", "TITLE"};
+	static const char *const cols[] = {"alias",    "id",        "owner",
+	                                   "can_read", "can_write", "title"};
 	json_t *doc = NULL;
 	enum jic_rc rc;
 
@@ -35,7 +35,8 @@ static void show_one(struct cli *c, json_t *doc)
 		return;
 	}
 	cli_print_fields(doc, fields, N_FIELDS);
-	json_array_foreach(grants, i, g) {
+	json_array_foreach(grants, i, g)
+	{
 		printf("grant:%*s%s %s\n", (int)strlen("description") - 4, "",
 		       json_string_value(json_object_get(g, "member")) ?: "?",
 		       json_string_value(json_object_get(g, "right")) ?: "?");
@@ -66,8 +67,11 @@ static enum jic_rc add(struct cli *c, int argc, char **argv)
 {
 	const char *alias = NULL, *title = NULL, *desc = NULL, *owner = NULL, *id = NULL;
 	const struct cli_opt opts[] = {
-		{ "--title", &title }, { "--description", &desc }, { "--owner", &owner },
-		{ "--id", &id },       { NULL },
+	    {"--title", &title},
+	    {"--description", &desc},
+	    {"--owner", &owner},
+	    {"--id", &id},
+	    {NULL},
 	};
 	json_t *body = NULL, *doc = NULL;
 	enum jic_rc rc;

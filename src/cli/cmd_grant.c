@@ -6,8 +6,8 @@
 
 static enum jic_rc list(struct cli *c, const char *coll)
 {
-	static const char *const head[] = { "MEMBER", "RIGHT" };
-	static const char *const cols[] = { "member", "right" };
+	static const char *const head[] = {"MEMBER", "RIGHT"};
+	static const char *const cols[] = {"member", "right"};
 	struct jic_buf t;
 	json_t *doc = NULL;
 	enum jic_rc rc;
@@ -24,7 +24,7 @@ static enum jic_rc list(struct cli *c, const char *coll)
 
 static enum jic_rc set(struct cli *c, const char *coll, const char *member, const char *right)
 {
-	static const char *const fields[] = { "member", "right" };
+	static const char *const fields[] = {"member", "right"};
 	struct jic_buf t;
 	json_t *body = NULL, *doc = NULL;
 	enum jic_rc rc;
@@ -49,7 +49,7 @@ static enum jic_rc set(struct cli *c, const char *coll, const char *member, cons
 
 enum jic_rc cmd_grant(struct cli *c, int argc, char **argv)
 {
-	const char *pos[3] = { NULL };
+	const char *pos[3] = {NULL};
 	size_t n = 0;
 	enum jic_rc rc;
 

@@ -53,13 +53,14 @@ static enum jic_rc check_args(struct cli *c, const struct init_args *a, struct j
 static enum jic_rc fresh(struct cli *c, struct jic_store *s, const char *path)
 {
 	struct jic_node old;
-	struct jic_diag d = { 0 };
+	struct jic_diag d = {0};
 	enum jic_rc rc = jic_store_node_get(s, &old, &d);
 
 	if (rc == JIC_ENOTFOUND)
 		return JIC_OK;
 	if (rc == JIC_OK)
-		return jic_fail(&c->d, JIC_EEXISTS, "%s already holds node '%s'", path, old.node_id);
+		return jic_fail(&c->d, JIC_EEXISTS, "%s already holds node '%s'", path,
+		                old.node_id);
 	return jic_fail(&c->d, rc, "%s: %s", path, d.msg);
 }
 
@@ -106,11 +107,12 @@ static void report(struct cli *c, const struct jic_node *n, const char *secret)
 
 enum jic_rc cmd_init(struct cli *c, int argc, char **argv)
 {
-	struct init_args a = { 0 };
+	struct init_args a = {0};
 	const struct cli_opt opts[] = {
-		{ "--db", &a.db },           { "--node", &a.node },       { "--member", &a.member },
-		{ "--name-en", &a.name_en }, { "--name-ar", &a.name_ar }, { "--kind", &a.kind },
-		{ "--title", &a.title },     { NULL },
+	    {"--db", &a.db},           {"--node", &a.node},
+	    {"--member", &a.member},   {"--name-en", &a.name_en},
+	    {"--name-ar", &a.name_ar}, {"--kind", &a.kind},
+	    {"--title", &a.title},     {NULL},
 	};
 	struct jic_store *s = NULL;
 	struct jic_node n;

@@ -4,12 +4,12 @@
 
 #include "cli/cli.h"
 
-static const char *const fields[] = { "id", "kind", "name_en", "name_ar", "created" };
+static const char *const fields[] = {"id", "kind", "name_en", "name_ar", "created"};
 #define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
 
 static enum jic_rc list(struct cli *c, int argc, char **argv)
 {
-	static const char *const head[] = { "ID", "KIND", "NAME (EN)", "NAME (AR)", "CREATED" };
+	static const char *const head[] = {"ID", "KIND", "NAME (EN)", "NAME (AR)", "CREATED"};
 	json_t *doc = NULL;
 	enum jic_rc rc;
 
@@ -53,7 +53,10 @@ static enum jic_rc change(struct cli *c, int argc, char **argv, int adding)
 {
 	const char *id = NULL, *en = NULL, *ar = NULL, *kind = NULL;
 	const struct cli_opt opts[] = {
-		{ "--name-en", &en }, { "--name-ar", &ar }, { "--kind", &kind }, { NULL },
+	    {"--name-en", &en},
+	    {"--name-ar", &ar},
+	    {"--kind", &kind},
+	    {NULL},
 	};
 	json_t *body = NULL;
 	enum jic_rc rc;

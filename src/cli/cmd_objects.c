@@ -24,8 +24,7 @@ static enum jic_rc add_param(struct cli *c, struct jic_buf *t, const char *key, 
 }
 
 /* The first page's target; later pages add next=. */
-static enum jic_rc build(struct cli *c, const char *id, struct objects_args *a,
-                         struct jic_buf *t)
+static enum jic_rc build(struct cli *c, const char *id, struct objects_args *a, struct jic_buf *t)
 {
 	enum jic_rc rc;
 
@@ -53,7 +52,8 @@ static enum jic_rc take_page(struct cli *c, struct objects_args *a, json_t *page
 	char *s;
 	size_t i;
 
-	json_array_foreach(json_object_get(page, "objects"), i, o) {
+	json_array_foreach(json_object_get(page, "objects"), i, o)
+	{
 		if (a->max_n && a->seen >= a->max_n) {
 			*stop = 1;
 			break;
@@ -110,12 +110,16 @@ static enum jic_rc fetch(struct cli *c, const char *id, struct objects_args *a, 
 
 enum jic_rc cmd_objects(struct cli *c, int argc, char **argv)
 {
-	struct objects_args a = { 0 };
+	struct objects_args a = {0};
 	const struct cli_opt opts[] = {
-		{ "--added-after", &a.added_after },  { "--limit", &a.limit },
-		{ "--max", &a.max },                  { "--id", NULL, &a.ids },
-		{ "--type", NULL, &a.types },         { "--version", NULL, &a.versions },
-		{ "--spec-version", NULL, &a.specs }, { NULL },
+	    {"--added-after", &a.added_after},
+	    {"--limit", &a.limit},
+	    {"--max", &a.max},
+	    {"--id", NULL, &a.ids},
+	    {"--type", NULL, &a.types},
+	    {"--version", NULL, &a.versions},
+	    {"--spec-version", NULL, &a.specs},
+	    {NULL},
 	};
 	char id[JIC_NAME_MAX];
 	const char *key = NULL;

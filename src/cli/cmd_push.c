@@ -21,7 +21,7 @@
 #define ENV_HEAD "{\"objects\":["
 #define ENV_TAIL "]}"
 
-static const uint8_t xz_magic[6] = { 0xFD, '7', 'z', 'X', 'Z', 0x00 };
+static const uint8_t xz_magic[6] = {0xFD, '7', 'z', 'X', 'Z', 0x00};
 
 struct push {
 	char coll[JIC_NAME_MAX];
@@ -161,9 +161,9 @@ static void progress(struct push *p)
 
 static enum jic_rc fail_local(struct push *p, json_t *obj, const char *msg)
 {
-	json_t *f = json_pack("{s:s, s:s}", "id",
-	                      json_string_value(json_object_get(obj, "id")) ?: "(no id)",
-	                      "message", msg);
+	json_t *f =
+	    json_pack("{s:s, s:s}", "id",
+	              json_string_value(json_object_get(obj, "id")) ?: "(no id)", "message", msg);
 
 	p->failure++;
 	if (!f || json_array_append_new(p->failures, f) != 0)
@@ -174,7 +174,7 @@ static enum jic_rc fail_local(struct push *p, json_t *obj, const char *msg)
 /* Waits for a status resource that is still pending. */
 static enum jic_rc settle(struct cli *c, json_t **st)
 {
-	const struct timespec pause = { 0, PUSH_POLL_NS };
+	const struct timespec pause = {0, PUSH_POLL_NS};
 	const char *id = json_string_value(json_object_get(*st, "id"));
 	struct jic_buf t;
 	json_t *next = NULL;
@@ -182,7 +182,8 @@ static enum jic_rc settle(struct cli *c, json_t **st)
 	int i;
 
 	jic_buf_init(&t);
-	for (i = 0; i < PUSH_POLLS && id && json_integer_value(json_object_get(*st, "pending_count")) > 0;
+	for (i = 0;
+	     i < PUSH_POLLS && id && json_integer_value(json_object_get(*st, "pending_count")) > 0;
 	     i++) {
 		nanosleep(&pause, NULL);
 		rc = cli_path(c, &t, JIC_TAXII_API_ROOT "status/", id, "/");
@@ -210,8 +211,7 @@ static enum jic_rc account(struct cli *c, struct push *p, json_t *st)
 	p->success += json_integer_value(json_object_get(st, "success_count"));
 	p->failure += json_integer_value(json_object_get(st, "failure_count"));
 	p->pending += json_integer_value(json_object_get(st, "pending_count"));
-	json_array_foreach(json_object_get(st, "failures"), i, f)
-		json_array_append(p->failures, f);
+	json_array_foreach(json_object_get(st, "failures"), i, f) json_array_append(p->failures, f);
 	if (json_object_get(st, "id"))
 		json_array_append(p->statuses, json_object_get(st, "id"));
 out:
@@ -335,7 +335,7 @@ static enum jic_rc add_one(struct cli *c, struct push *p, struct batch *b, json_
 
 static enum jic_rc send_all(struct cli *c, struct push *p, json_t *objects)
 {
-	struct batch b = { 0 };
+	struct batch b = {0};
 	json_t *o;
 	size_t i;
 	enum jic_rc rc = JIC_OK;
@@ -347,7 +347,8 @@ static enum jic_rc send_all(struct cli *c, struct push *p, json_t *objects)
 		goto out;
 	}
 	batch_clear(&b);
-	json_array_foreach(objects, i, o) {
+	json_array_foreach(objects, i, o)
+	{
 		rc = add_one(c, p, &b, o);
 		if (rc != JIC_OK)
 			goto out;
@@ -371,10 +372,11 @@ static void summary(struct cli *c, struct push *p)
 	size_t i, n = json_array_size(p->failures);
 
 	if (c->json) {
-		doc = json_pack("{s:s, s:I, s:I, s:I, s:I, s:O, s:O}", "collection", p->coll, "total",
-		                (json_int_t)p->total, "success", (json_int_t)p->success, "failure",
-		                (json_int_t)p->failure, "pending", (json_int_t)p->pending,
-		                "failures", p->failures, "statuses", p->statuses);
+		doc =
+		    json_pack("{s:s, s:I, s:I, s:I, s:I, s:O, s:O}", "collection", p->coll, "total",
+		              (json_int_t)p->total, "success", (json_int_t)p->success, "failure",
+		              (json_int_t)p->failure, "pending", (json_int_t)p->pending, "failures",
+		              p->failures, "statuses", p->statuses);
 		if (doc)
 			cli_print_json(doc);
 		json_decref(doc);
@@ -384,7 +386,8 @@ static void summary(struct cli *c, struct push *p)
 	       (long long)p->failure);
 	if (p->pending)
 		printf("pending: %lld\n", (long long)p->pending);
-	json_array_foreach(p->failures, i, f) {
+	json_array_foreach(p->failures, i, f)
+	{
 		if (i == PUSH_SHOW_FAILURES) {
 			printf("... and %zu more\n", n - i);
 			break;
@@ -397,8 +400,8 @@ static void summary(struct cli *c, struct push *p)
 enum jic_rc cmd_push(struct cli *c, int argc, char **argv)
 {
 	const char *file = NULL, *coll = NULL, *batch = NULL;
-	const struct cli_opt opts[] = { { "--collection", &coll }, { "--batch", &batch }, { NULL } };
-	struct push p = { .batch = PUSH_BATCH };
+	const struct cli_opt opts[] = {{"--collection", &coll}, {"--batch", &batch}, {NULL}};
+	struct push p = {.batch = PUSH_BATCH};
 	json_t *objects = NULL;
 	enum jic_rc rc;
 

@@ -4,13 +4,15 @@
 
 static void print_status(json_t *doc)
 {
-	static const char *const fields[] = { "id", "status", "request_timestamp", "total_count",
-		                              "success_count", "failure_count", "pending_count" };
+	static const char *const fields[] = {"id",           "status",        "request_timestamp",
+	                                     "total_count",  "success_count", "failure_count",
+	                                     "pending_count"};
 	json_t *f;
 	size_t i;
 
 	cli_print_fields(doc, fields, sizeof(fields) / sizeof(fields[0]));
-	json_array_foreach(json_object_get(doc, "failures"), i, f) {
+	json_array_foreach(json_object_get(doc, "failures"), i, f)
+	{
 		printf("failed: %s: %s\n", json_string_value(json_object_get(f, "id")) ?: "?",
 		       json_string_value(json_object_get(f, "message")) ?: "");
 	}

@@ -4,16 +4,15 @@
 
 #include "cli/cli.h"
 
-static const char *const fields[] = { "id", "account", "label", "created", "expires",
-	                              "revoked" };
+static const char *const fields[] = {"id", "account", "label", "created", "expires", "revoked"};
 #define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
 
 static enum jic_rc list(struct cli *c, int argc, char **argv)
 {
-	static const char *const head[] = { "ID", "ACCOUNT", "LABEL", "CREATED", "EXPIRES",
-		                            "REVOKED" };
+	static const char *const head[] = {"ID",      "ACCOUNT", "LABEL",
+	                                   "CREATED", "EXPIRES", "REVOKED"};
 	const char *account = NULL;
-	const struct cli_opt opts[] = { { "--account", &account }, { NULL } };
+	const struct cli_opt opts[] = {{"--account", &account}, {NULL}};
 	struct jic_buf t;
 	json_t *doc = NULL;
 	enum jic_rc rc;
@@ -34,7 +33,7 @@ static enum jic_rc list(struct cli *c, int argc, char **argv)
 static enum jic_rc create(struct cli *c, int argc, char **argv)
 {
 	const char *account = NULL, *label = NULL, *expires = NULL, *secret;
-	const struct cli_opt opts[] = { { "--label", &label }, { "--expires", &expires }, { NULL } };
+	const struct cli_opt opts[] = {{"--label", &label}, {"--expires", &expires}, {NULL}};
 	json_t *body = NULL, *doc = NULL;
 	enum jic_rc rc;
 

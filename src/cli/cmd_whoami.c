@@ -3,7 +3,7 @@
 
 enum jic_rc cmd_whoami(struct cli *c, int argc, char **argv)
 {
-	static const char *const fields[] = { "account", "member", "role", "kind", "token" };
+	static const char *const fields[] = {"account", "member", "role", "kind", "token"};
 	json_t *doc = NULL;
 	enum jic_rc rc;
 

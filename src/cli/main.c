@@ -14,84 +14,90 @@
 #define JIC_VERSION "0"
 #endif
 
-enum { EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_AUTH = 3, EXIT_NOTFOUND = 4, EXIT_NET = 5,
-       EXIT_PARTIAL = 6 };
+enum {
+	EXIT_FAIL = 1,
+	EXIT_USAGE = 2,
+	EXIT_AUTH = 3,
+	EXIT_NOTFOUND = 4,
+	EXIT_NET = 5,
+	EXIT_PARTIAL = 6
+};
 
 static const char usage_global[] =
-	"usage: jic [--url URL] [--token TOKEN] [--ca FILE] [--json] COMMAND ...\n"
-	"\n"
-	"Options (before the command):\n"
-	"  --url URL      the jicd server (default: $JIC_URL)\n"
-	"  --token TOKEN  an API token (default: $JIC_TOKEN)\n"
-	"  --ca FILE      PEM certificates to trust for HTTPS\n"
-	"  --json         print the server's JSON, one document\n"
-	"  --help         this text; 'jic help COMMAND' for a command\n"
-	"\n"
-	"Commands:\n"
-	"  init        create a node's database and its admin token\n"
-	"  whoami      who the token belongs to\n"
-	"  member      list, show, add and change member organisations\n"
-	"  account     list, show, add, disable and enable accounts\n"
-	"  token       list, create and revoke API tokens\n"
-	"  collection  list, show, add and delete collections\n"
-	"  grant       give a member read or write on a collection\n"
-	"  push        send a STIX bundle (plain or .xz) to a collection\n"
-	"  objects     read a collection's objects, following pages\n"
-	"  status      show a status resource of an earlier push\n"
-	"\n"
-	"Exit codes: 0 ok, 1 failure, 2 usage, 3 not authorised, 4 not found,\n"
-	"5 network or TLS, 6 some objects of a push failed.\n";
+    "usage: jic [--url URL] [--token TOKEN] [--ca FILE] [--json] COMMAND ...\n"
+    "\n"
+    "Options (before the command):\n"
+    "  --url URL      the jicd server (default: $JIC_URL)\n"
+    "  --token TOKEN  an API token (default: $JIC_TOKEN)\n"
+    "  --ca FILE      PEM certificates to trust for HTTPS\n"
+    "  --json         print the server's JSON, one document\n"
+    "  --help         this text; 'jic help COMMAND' for a command\n"
+    "\n"
+    "Commands:\n"
+    "  init        create a node's database and its admin token\n"
+    "  whoami      who the token belongs to\n"
+    "  member      list, show, add and change member organisations\n"
+    "  account     list, show, add, disable and enable accounts\n"
+    "  token       list, create and revoke API tokens\n"
+    "  collection  list, show, add and delete collections\n"
+    "  grant       give a member read or write on a collection\n"
+    "  push        send a STIX bundle (plain or .xz) to a collection\n"
+    "  objects     read a collection's objects, following pages\n"
+    "  status      show a status resource of an earlier push\n"
+    "\n"
+    "Exit codes: 0 ok, 1 failure, 2 usage, 3 not authorised, 4 not found,\n"
+    "5 network or TLS, 6 some objects of a push failed.\n";
 
 static const struct {
 	const char *name;
 	cli_cmd_fn fn;
 	const char *usage;
 } commands[] = {
-	{ "init", cmd_init,
-	  "usage: jic init --db PATH --node ID --member ID --name-en NAME --name-ar NAME\n"
-	  "                [--kind full|associate|observer] [--title T]\n"
-	  "Creates the node's database, its member and an admin account, and prints the\n"
-	  "admin token once. Works on the database directly, without a server.\n" },
-	{ "whoami", cmd_whoami,
-	  "usage: jic whoami\n"
-	  "Shows the account, member, role and token id the token stands for.\n" },
-	{ "member", cmd_member,
-	  "usage: jic member list\n"
-	  "       jic member show ID\n"
-	  "       jic member add ID --name-en N --name-ar N [--kind full|associate|observer]\n"
-	  "       jic member set ID [--name-en N] [--name-ar N] [--kind K]\n" },
-	{ "account", cmd_account,
-	  "usage: jic account list [--member M]\n"
-	  "       jic account show ID\n"
-	  "       jic account add ID --member M --role admin|delegate|analyst\n"
-	  "       jic account disable ID\n"
-	  "       jic account enable ID\n" },
-	{ "token", cmd_token,
-	  "usage: jic token list [--account A]\n"
-	  "       jic token create ACCOUNT [--label L] [--expires TIMESTAMP]\n"
-	  "       jic token revoke ID\n"
-	  "A new token is printed once; only its hash is kept.\n" },
-	{ "collection", cmd_collection,
-	  "usage: jic collection list\n"
-	  "       jic collection show ID|ALIAS\n"
-	  "       jic collection add ALIAS --title T [--description D] [--owner M] [--id UUID]\n"
-	  "       jic collection delete ID|ALIAS\n" },
-	{ "grant", cmd_grant,
-	  "usage: jic grant COLLECTION MEMBER read|write|none\n"
-	  "       jic grant list COLLECTION\n" },
-	{ "push", cmd_push,
-	  "usage: jic push FILE --collection C [--batch N]\n"
-	  "FILE is a STIX bundle, a TAXII envelope or a JSON array of objects, plain or\n"
-	  "xz-compressed. Objects are sent N at a time (default 1000) and the status\n"
-	  "summary is printed at the end; exit code 6 when any object failed.\n" },
-	{ "objects", cmd_objects,
-	  "usage: jic objects COLLECTION [--added-after TS] [--id ID] [--type T]\n"
-	  "                   [--version V] [--spec-version S] [--limit N] [--max N]\n"
-	  "Prints the matching objects one a line, following pages to the end (or --max).\n"
-	  "--id, --type, --version and --spec-version take comma lists and may repeat.\n" },
-	{ "status", cmd_status,
-	  "usage: jic status ID\n"
-	  "Shows a status resource: counts, and the objects that failed.\n" },
+    {"init", cmd_init,
+     "usage: jic init --db PATH --node ID --member ID --name-en NAME --name-ar NAME\n"
+     "                [--kind full|associate|observer] [--title T]\n"
+     "Creates the node's database, its member and an admin account, and prints the\n"
+     "admin token once. Works on the database directly, without a server.\n"},
+    {"whoami", cmd_whoami,
+     "usage: jic whoami\n"
+     "Shows the account, member, role and token id the token stands for.\n"},
+    {"member", cmd_member,
+     "usage: jic member list\n"
+     "       jic member show ID\n"
+     "       jic member add ID --name-en N --name-ar N [--kind full|associate|observer]\n"
+     "       jic member set ID [--name-en N] [--name-ar N] [--kind K]\n"},
+    {"account", cmd_account,
+     "usage: jic account list [--member M]\n"
+     "       jic account show ID\n"
+     "       jic account add ID --member M --role admin|delegate|analyst\n"
+     "       jic account disable ID\n"
+     "       jic account enable ID\n"},
+    {"token", cmd_token,
+     "usage: jic token list [--account A]\n"
+     "       jic token create ACCOUNT [--label L] [--expires TIMESTAMP]\n"
+     "       jic token revoke ID\n"
+     "A new token is printed once; only its hash is kept.\n"},
+    {"collection", cmd_collection,
+     "usage: jic collection list\n"
+     "       jic collection show ID|ALIAS\n"
+     "       jic collection add ALIAS --title T [--description D] [--owner M] [--id UUID]\n"
+     "       jic collection delete ID|ALIAS\n"},
+    {"grant", cmd_grant,
+     "usage: jic grant COLLECTION MEMBER read|write|none\n"
+     "       jic grant list COLLECTION\n"},
+    {"push", cmd_push,
+     "usage: jic push FILE --collection C [--batch N]\n"
+     "FILE is a STIX bundle, a TAXII envelope or a JSON array of objects, plain or\n"
+     "xz-compressed. Objects are sent N at a time (default 1000) and the status\n"
+     "summary is printed at the end; exit code 6 when any object failed.\n"},
+    {"objects", cmd_objects,
+     "usage: jic objects COLLECTION [--added-after TS] [--id ID] [--type T]\n"
+     "                   [--version V] [--spec-version S] [--limit N] [--max N]\n"
+     "Prints the matching objects one a line, following pages to the end (or --max).\n"
+     "--id, --type, --version and --spec-version take comma lists and may repeat.\n"},
+    {"status", cmd_status,
+     "usage: jic status ID\n"
+     "Shows a status resource: counts, and the objects that failed.\n"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -133,10 +139,13 @@ static int exit_code(const struct cli *c, enum jic_rc rc)
 static enum jic_rc globals(struct cli *c, int argc, char **argv, int *first, int *help)
 {
 	const struct cli_opt opts[] = {
-		{ "--url", &c->url },     { "--token", &c->token },
-		{ "--ca", &c->ca },       { "--json", NULL, NULL, &c->json },
-		{ "--help", NULL, NULL, help }, { "-h", NULL, NULL, help },
-		{ NULL },
+	    {"--url", &c->url},
+	    {"--token", &c->token},
+	    {"--ca", &c->ca},
+	    {"--json", NULL, NULL, &c->json},
+	    {"--help", NULL, NULL, help},
+	    {"-h", NULL, NULL, help},
+	    {NULL},
 	};
 	int i = 1;
 

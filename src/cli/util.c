@@ -48,8 +48,7 @@ static enum jic_rc opt_set(struct cli *c, const struct cli_opt *o, const char *v
 }
 
 /* Handles the option at argv[*i]; advances *i past its value. */
-static enum jic_rc opt_one(struct cli *c, int argc, char **argv, int *i,
-                           const struct cli_opt *opts)
+static enum jic_rc opt_one(struct cli *c, int argc, char **argv, int *i, const struct cli_opt *opts)
 {
 	const char *arg = argv[*i], *eq = strchr(arg, '=');
 	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
@@ -130,24 +129,38 @@ int cli_is_uuid(const char *s)
 enum jic_rc cli_status_rc(long status)
 {
 	switch (status) {
-	case 400: return JIC_EINVAL;
-	case 401: return JIC_EAUTH;
-	case 403: return JIC_EDENIED;
-	case 404: return JIC_ENOTFOUND;
-	case 405: return JIC_EMETHOD;
-	case 406: return JIC_ENOTACCEPT;
-	case 409: return JIC_EEXISTS;
-	case 413: return JIC_ETOOBIG;
-	case 415: return JIC_EMEDIA;
-	case 422: return JIC_EUNPROC;
-	case 502: case 503: case 504: return JIC_ENET;
-	default: return status < 400 ? JIC_OK : JIC_EINTERNAL;
+	case 400:
+		return JIC_EINVAL;
+	case 401:
+		return JIC_EAUTH;
+	case 403:
+		return JIC_EDENIED;
+	case 404:
+		return JIC_ENOTFOUND;
+	case 405:
+		return JIC_EMETHOD;
+	case 406:
+		return JIC_ENOTACCEPT;
+	case 409:
+		return JIC_EEXISTS;
+	case 413:
+		return JIC_ETOOBIG;
+	case 415:
+		return JIC_EMEDIA;
+	case 422:
+		return JIC_EUNPROC;
+	case 502:
+	case 503:
+	case 504:
+		return JIC_ENET;
+	default:
+		return status < 400 ? JIC_OK : JIC_EINTERNAL;
 	}
 }
 
 static enum jic_rc client(struct cli *c)
 {
-	struct jic_client_opts o = { 0 };
+	struct jic_client_opts o = {0};
 
 	if (c->client)
 		return JIC_OK;
@@ -252,7 +265,8 @@ static enum jic_rc find_alias(struct cli *c, json_t *doc, const char *key, char 
 	const char *v;
 	size_t i;
 
-	json_array_foreach(list, i, o) {
+	json_array_foreach(list, i, o)
+	{
 		v = json_string_value(json_object_get(o, "id"));
 		if (!v || strlen(v) >= JIC_NAME_MAX)
 			continue;
@@ -329,8 +343,7 @@ static void table_row(FILE *f, const char *const *row, const size_t *w, size_t n
 	fputc('\n', f);
 }
 
-void cli_table(FILE *f, const char *const *head, size_t ncol, const char *const *cells,
-               size_t nrow)
+void cli_table(FILE *f, const char *const *head, size_t ncol, const char *const *cells, size_t nrow)
 {
 	size_t *w = calloc(ncol ? ncol : 1, sizeof(*w));
 	size_t i, j, x;
@@ -415,9 +428,11 @@ void cli_list(struct cli *c, json_t *doc, const char *key, const char *const *he
 	bufs = calloc(n * ncol + 1, sizeof(*bufs));
 	if (!cells || !bufs)
 		goto out;
-	json_array_foreach(arr, i, o) {
+	json_array_foreach(arr, i, o)
+	{
 		for (j = 0; j < ncol; j++)
-			cells[i * ncol + j] = cli_str(o, fields[j], bufs[i * ncol + j], JIC_TIME_LEN);
+			cells[i * ncol + j] =
+			    cli_str(o, fields[j], bufs[i * ncol + j], JIC_TIME_LEN);
 	}
 	cli_table(stdout, head, ncol, cells, n);
 out:

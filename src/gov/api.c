@@ -143,8 +143,8 @@ json_t *gov_time_json(int64_t us)
 
 json_t *gov_member_json(const struct jic_member *m)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:o}", "id", m->id, "name_en", m->name_en,
-	                 "name_ar", m->name_ar, "kind", jic_gov_kind_name(m->kind), "created",
+	return json_pack("{s:s, s:s, s:s, s:s, s:o}", "id", m->id, "name_en", m->name_en, "name_ar",
+	                 m->name_ar, "kind", jic_gov_kind_name(m->kind), "created",
 	                 gov_time_json(m->created_us));
 }
 
@@ -233,9 +233,8 @@ static const struct {
 	const char *name;
 	gov_fn fn;
 } resources[] = {
-	{ "whoami", whoami },           { "node", node },     { "members", gov_members },
-	{ "accounts", gov_accounts },   { "tokens", gov_tokens },
-	{ "collections", gov_collections },
+    {"whoami", whoami},         {"node", node},         {"members", gov_members},
+    {"accounts", gov_accounts}, {"tokens", gov_tokens}, {"collections", gov_collections},
 };
 
 /* Splits what follows /jic/v1/; a trailing slash is allowed, an empty

@@ -24,7 +24,8 @@ static enum jic_rc list(const struct jic_req *req, struct jic_resp *resp, struct
 		    (w->role == JIC_ROLE_ADMIN || strcmp(member, w->member_id) == 0))
 			rc = jic_store_member_get(req->store, member, &m, d);
 		if (rc == JIC_ENOTFOUND)
-			jic_fail(d, rc, "no member '%s'", jic_gov_name_valid(member) ? member : "?");
+			jic_fail(d, rc, "no member '%s'",
+			         jic_gov_name_valid(member) ? member : "?");
 		if (rc != JIC_OK)
 			goto out;
 	}
@@ -71,7 +72,8 @@ static enum jic_rc may_create(const struct jic_principal *w, const struct jic_ac
 	if (w->role != JIC_ROLE_DELEGATE)
 		return jic_fail(d, JIC_EDENIED, "an analyst may not create accounts");
 	if (strcmp(w->member_id, a->member_id) != 0)
-		return jic_fail(d, JIC_EDENIED, "a delegate creates accounts of its own member only");
+		return jic_fail(d, JIC_EDENIED,
+		                "a delegate creates accounts of its own member only");
 	if (a->role == JIC_ROLE_ADMIN)
 		return jic_fail(d, JIC_EDENIED, "a delegate may not create an admin account");
 	return JIC_OK;

@@ -180,7 +180,8 @@ static enum jic_rc parse_ids(const struct jic_req *req, json_t *body, struct jic
 		return jic_fail(d, JIC_EINVAL, "field 'id' must be a UUID");
 	/* An alias shaped like a UUID could shadow another collection's id. */
 	if (!jic_gov_name_valid(alias) || uuid_valid(alias))
-		return jic_fail(d, JIC_EINVAL, "field 'alias' must be 1-63 of a-z 0-9 . _ -, not a UUID");
+		return jic_fail(d, JIC_EINVAL,
+		                "field 'alias' must be 1-63 of a-z 0-9 . _ -, not a UUID");
 	if (owner && !jic_gov_name_valid(owner))
 		return jic_fail(d, JIC_EINVAL, "field 'owner' is not a valid member id");
 	if (id) {
@@ -280,7 +281,8 @@ static enum jic_rc grant_set(const struct jic_req *req, const char *key, const c
 		rc = jic_gov_name_valid(member) ? jic_store_member_get(req->store, member, &m, d)
 		                                : JIC_ENOTFOUND;
 		if (rc == JIC_ENOTFOUND)
-			jic_fail(d, rc, "no member '%s'", jic_gov_name_valid(member) ? member : "?");
+			jic_fail(d, rc, "no member '%s'",
+			         jic_gov_name_valid(member) ? member : "?");
 	}
 	if (rc == JIC_OK)
 		rc = gov_body(req, &body, d);
@@ -298,7 +300,8 @@ static enum jic_rc grant_set(const struct jic_req *req, const char *key, const c
 	}
 	rc = jic_store_grant_set(req->store, c.id, m.id, r, d);
 	if (rc == JIC_OK)
-		rc = gov_send(resp, 200, json_pack("{s:s, s:s}", "member", m.id, "right", right), d);
+		rc =
+		    gov_send(resp, 200, json_pack("{s:s, s:s}", "member", m.id, "right", right), d);
 out:
 	json_decref(body);
 	return rc;

@@ -185,8 +185,8 @@ static enum jic_rc revoke(const struct jic_req *req, const char *id, struct jic_
 	return rc;
 }
 
-enum jic_rc gov_tokens(const struct jic_req *req, const struct gov_route *rt,
-                       struct jic_resp *resp, struct jic_diag *d)
+enum jic_rc gov_tokens(const struct jic_req *req, const struct gov_route *rt, struct jic_resp *resp,
+                       struct jic_diag *d)
 {
 	if (rt->n == 1 && gov_is(req, "GET"))
 		return list(req, resp, d);

@@ -24,8 +24,8 @@ enum jic_rc gov_members(const struct jic_req *req, const struct gov_route *rt,
                         struct jic_resp *resp, struct jic_diag *d);
 enum jic_rc gov_accounts(const struct jic_req *req, const struct gov_route *rt,
                          struct jic_resp *resp, struct jic_diag *d);
-enum jic_rc gov_tokens(const struct jic_req *req, const struct gov_route *rt,
-                       struct jic_resp *resp, struct jic_diag *d);
+enum jic_rc gov_tokens(const struct jic_req *req, const struct gov_route *rt, struct jic_resp *resp,
+                       struct jic_diag *d);
 enum jic_rc gov_collections(const struct jic_req *req, const struct gov_route *rt,
                             struct jic_resp *resp, struct jic_diag *d);
 

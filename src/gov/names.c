@@ -5,15 +5,15 @@
 #include "jic/gov.h"
 
 static const char *const role_names[] = {
-	[JIC_ROLE_ADMIN] = "admin",
-	[JIC_ROLE_DELEGATE] = "delegate",
-	[JIC_ROLE_ANALYST] = "analyst",
+    [JIC_ROLE_ADMIN] = "admin",
+    [JIC_ROLE_DELEGATE] = "delegate",
+    [JIC_ROLE_ANALYST] = "analyst",
 };
 
 static const char *const kind_names[] = {
-	[JIC_MEMBER_FULL] = "full",
-	[JIC_MEMBER_ASSOCIATE] = "associate",
-	[JIC_MEMBER_OBSERVER] = "observer",
+    [JIC_MEMBER_FULL] = "full",
+    [JIC_MEMBER_ASSOCIATE] = "associate",
+    [JIC_MEMBER_OBSERVER] = "observer",
 };
 
 #define N_ROLES (sizeof(role_names) / sizeof(role_names[0]))
@@ -21,8 +21,7 @@ static const char *const kind_names[] = {
 
 static int name_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-	       c == '-';
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 }
 
 int jic_gov_name_valid(const char *s)

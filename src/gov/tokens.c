@@ -31,7 +31,8 @@ enum jic_rc jic_gov_token_issue(struct jic_store *s, const char *account_id, con
 	if (!jic_gov_name_valid(account_id))
 		return jic_fail(d, JIC_EINVAL, "invalid account id");
 	if (label && strlen(label) >= sizeof(t.label))
-		return jic_fail(d, JIC_EINVAL, "label is longer than %zu bytes", sizeof(t.label) - 1);
+		return jic_fail(d, JIC_EINVAL, "label is longer than %zu bytes",
+		                sizeof(t.label) - 1);
 	if (expires_us < 0)
 		return jic_fail(d, JIC_EINVAL, "invalid expiry");
 	strcpy(t.account_id, account_id);

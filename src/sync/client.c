@@ -19,8 +19,8 @@
 
 struct jic_client {
 	CURL *easy;
-	char *url;     /* base, without a trailing '/' */
-	char *auth;    /* the whole Authorization header, in sodium memory; NULL: none */
+	char *url;  /* base, without a trailing '/' */
+	char *auth; /* the whole Authorization header, in sodium memory; NULL: none */
 	char *ca_file;
 	char *pin;
 	long timeout_ms;
@@ -73,7 +73,8 @@ static enum jic_rc set_auth(struct jic_client *c, const char *token, struct jic_
 	/* A header line must not be split by what the user typed. */
 	for (i = 0; token[i]; i++) {
 		if ((unsigned char)token[i] <= ' ' || token[i] == 0x7f)
-			return jic_fail(d, JIC_EINVAL, "the token holds a space or control character");
+			return jic_fail(d, JIC_EINVAL,
+			                "the token holds a space or control character");
 	}
 	n = strlen(AUTH_PREFIX) + i + 1;
 	c->auth = jic_crypto_secret_new(n);
@@ -259,7 +260,8 @@ static enum jic_rc set_opts(struct jic_client *c, const char *url, struct curl_s
 	cc |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	cc |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->timeout_ms);
 	cc |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
-	                       c->timeout_ms < CONNECT_TIMEOUT_MS ? c->timeout_ms : CONNECT_TIMEOUT_MS);
+	                       c->timeout_ms < CONNECT_TIMEOUT_MS ? c->timeout_ms
+	                                                          : CONNECT_TIMEOUT_MS);
 	cc |= curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
 	cc |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	cc |= curl_easy_setopt(e, CURLOPT_WRITEDATA, k);
@@ -297,7 +299,7 @@ enum jic_rc jic_sync_call(struct jic_client *c, const char *method, const char *
 {
 	struct curl_slist *h = NULL;
 	struct jic_buf url;
-	struct call k = { r, c->body_max, 0 };
+	struct call k = {r, c->body_max, 0};
 	enum jic_rc rc;
 
 	jic_buf_init(&url);

@@ -11,15 +11,18 @@
 
 static void test_parse(void **state)
 {
-	struct cli c = { 0 };
-	const char *title = NULL, *pos[2] = { NULL };
+	struct cli c = {0};
+	const char *title = NULL, *pos[2] = {NULL};
 	struct jic_buf ids;
 	int flag = 0;
 	const struct cli_opt opts[] = {
-		{ "--title", &title }, { "--id", NULL, &ids }, { "--all", NULL, NULL, &flag }, { NULL },
+	    {"--title", &title},
+	    {"--id", NULL, &ids},
+	    {"--all", NULL, NULL, &flag},
+	    {NULL},
 	};
-	char *argv[] = { "first", "--title", "T 1", "--id", "a", "--id=b,c", "--all", "--",
-		         "--second" };
+	char *argv[] = {"first",    "--title", "T 1", "--id",    "a",
+	                "--id=b,c", "--all",   "--",  "--second"};
 	size_t n = 0;
 
 	(void)state;
@@ -37,12 +40,12 @@ static void test_parse(void **state)
 
 static void test_parse_errors(void **state)
 {
-	const char *title = NULL, *pos[1] = { NULL };
-	const struct cli_opt opts[] = { { "--title", &title }, { NULL } };
-	char *unknown[] = { "x", "--titel", "T" };
-	char *missing[] = { "x", "--title" };
-	char *extra[] = { "x", "y" };
-	struct cli c = { 0 };
+	const char *title = NULL, *pos[1] = {NULL};
+	const struct cli_opt opts[] = {{"--title", &title}, {NULL}};
+	char *unknown[] = {"x", "--titel", "T"};
+	char *missing[] = {"x", "--title"};
+	char *extra[] = {"x", "y"};
+	struct cli c = {0};
 
 	(void)state;
 	assert_int_equal(cli_parse(&c, 3, unknown, opts, pos, 1, 1, NULL), JIC_EINVAL);
@@ -61,7 +64,7 @@ static void test_parse_errors(void **state)
 
 static void test_count_uuid(void **state)
 {
-	struct cli c = { 0 };
+	struct cli c = {0};
 	size_t v = 0;
 
 	(void)state;
@@ -105,10 +108,9 @@ static void test_width(void **state)
 /* Each row's second column starts at the same display column. */
 static void test_table(void **state)
 {
-	static const char *const head[] = { "ID", "NAME", "KIND" };
-	static const char *const cells[] = { "alpha", "دولة ألفا", "full",
-		                             "b",     "Beta",      "associate",
-		                             "gamma", NULL,        "observer" };
+	static const char *const head[] = {"ID", "NAME", "KIND"};
+	static const char *const cells[] = {"alpha",     "دولة ألفا", "full", "b",       "Beta",
+	                                    "associate", "gamma",     NULL,   "observer"};
 	char line[256], *kind;
 	size_t col = 0, i;
 	FILE *f = tmpfile();
@@ -119,7 +121,10 @@ static void test_table(void **state)
 	cli_table(f, head, 3, cells, 3);
 	rewind(f);
 	for (i = 0; fgets(line, sizeof(line), f); i++) {
-		kind = strstr(line, i == 0 ? "KIND" : i == 1 ? "full" : i == 2 ? "associate" : "obs");
+		kind = strstr(line, i == 0   ? "KIND"
+		                    : i == 1 ? "full"
+		                    : i == 2 ? "associate"
+		                             : "obs");
 		assert_non_null(kind);
 		*kind = '\0';
 		if (i == 0)
@@ -133,9 +138,9 @@ static void test_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse),      cmocka_unit_test(test_parse_errors),
-		cmocka_unit_test(test_count_uuid), cmocka_unit_test(test_status_rc),
-		cmocka_unit_test(test_width),      cmocka_unit_test(test_table),
+	    cmocka_unit_test(test_parse),      cmocka_unit_test(test_parse_errors),
+	    cmocka_unit_test(test_count_uuid), cmocka_unit_test(test_status_rc),
+	    cmocka_unit_test(test_width),      cmocka_unit_test(test_table),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");

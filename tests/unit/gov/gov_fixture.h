@@ -30,7 +30,7 @@ struct fx {
 
 static inline void fx_member(struct fx *f, const char *id, enum jic_member_kind k)
 {
-	struct jic_member m = { 0 };
+	struct jic_member m = {0};
 
 	snprintf(m.id, sizeof(m.id), "%s", id);
 	snprintf(m.name_en, sizeof(m.name_en), "Member %s", id);
@@ -42,7 +42,7 @@ static inline void fx_member(struct fx *f, const char *id, enum jic_member_kind 
 
 static inline void fx_account(struct fx *f, const char *id, const char *member, enum jic_role r)
 {
-	struct jic_account a = { 0 };
+	struct jic_account a = {0};
 
 	snprintf(a.id, sizeof(a.id), "%s", id);
 	snprintf(a.member_id, sizeof(a.member_id), "%s", member);
@@ -97,7 +97,7 @@ static inline int fx_teardown(void **state)
 /* The principal of account id, as authentication would build it. */
 static inline struct jic_principal fx_who(struct fx *f, const char *account)
 {
-	struct jic_principal w = { 0 };
+	struct jic_principal w = {0};
 	struct jic_account a;
 	struct jic_member m;
 
@@ -113,13 +113,13 @@ static inline struct jic_principal fx_who(struct fx *f, const char *account)
 
 /* Calls jic_gov_handle as account; *doc is the parsed answer (or NULL). */
 static inline enum jic_rc fx_call(struct fx *f, const char *account, const char *method,
-                           const char *path, const char *body, int *status, json_t **doc)
+                                  const char *path, const char *body, int *status, json_t **doc)
 {
 	struct jic_principal w = fx_who(f, account);
 	struct jic_param params[2];
-	struct jic_req req = { 0 };
-	struct jic_resp resp = { 0 };
-	struct jic_diag d = { 0 };
+	struct jic_req req = {0};
+	struct jic_resp resp = {0};
+	struct jic_diag d = {0};
 	char p[256], *q;
 	enum jic_rc rc;
 

@@ -4,8 +4,8 @@
 
 #define UUID1 "6f1a3e2c-1b2d-4c5e-8f90-0123456789ab"
 
-static json_t *ok(struct fx *f, const char *acct, const char *m, const char *path,
-                  const char *body, int want_status)
+static json_t *ok(struct fx *f, const char *acct, const char *m, const char *path, const char *body,
+                  int want_status)
 {
 	json_t *doc = NULL;
 	int st = 0;
@@ -16,8 +16,8 @@ static json_t *ok(struct fx *f, const char *acct, const char *m, const char *pat
 	return doc;
 }
 
-static void fails(struct fx *f, const char *acct, const char *m, const char *path,
-                  const char *body, enum jic_rc want)
+static void fails(struct fx *f, const char *acct, const char *m, const char *path, const char *body,
+                  enum jic_rc want)
 {
 	int st = 0;
 
@@ -59,10 +59,12 @@ static void test_members(void **state)
 	struct fx *f = *state;
 	json_t *d;
 
-	assert_int_equal(count(ok(f, "beta-ana", "GET", "/jic/v1/members", NULL, 200), "members"), 3);
-	d = ok(f, "admin", "POST", "/jic/v1/members",
-	       "{\"id\":\"gamma\",\"name_en\":\"Gamma\",\"name_ar\":\"غاما\",\"kind\":\"associate\"}",
-	       201);
+	assert_int_equal(count(ok(f, "beta-ana", "GET", "/jic/v1/members", NULL, 200), "members"),
+	                 3);
+	d = ok(
+	    f, "admin", "POST", "/jic/v1/members",
+	    "{\"id\":\"gamma\",\"name_en\":\"Gamma\",\"name_ar\":\"غاما\",\"kind\":\"associate\"}",
+	    201);
 	assert_string_equal(json_string_value(json_object_get(d, "name_ar")), "غاما");
 	assert_string_equal(json_string_value(json_object_get(d, "kind")), "associate");
 	assert_true(json_is_string(json_object_get(d, "created")));
@@ -78,7 +80,8 @@ static void test_members(void **state)
 	      "{\"id\":\"delta\",\"name_en\":\"D\",\"name_ar\":\"د\",\"kind\":1}", JIC_EINVAL);
 	assert_non_null(strstr(fx_msg, "kind"));
 	fails(f, "admin", "POST", "/jic/v1/members",
-	      "{\"id\":\"delta\",\"name_en\":\"D\",\"name_ar\":\"د\",\"kind\":\"king\"}", JIC_EINVAL);
+	      "{\"id\":\"delta\",\"name_en\":\"D\",\"name_ar\":\"د\",\"kind\":\"king\"}",
+	      JIC_EINVAL);
 	fails(f, "admin", "POST", "/jic/v1/members",
 	      "{\"id\":\"Delta!\",\"name_en\":\"D\",\"name_ar\":\"د\"}", JIC_EINVAL);
 	fails(f, "admin", "POST", "/jic/v1/members", "[1]", JIC_EINVAL);
@@ -100,11 +103,13 @@ static void test_member_caps(void **state)
 
 	memset(name, 'n', 256);
 	name[256] = '\0';
-	snprintf(body, sizeof(body), "{\"id\":\"long\",\"name_en\":\"%s\",\"name_ar\":\"x\"}", name);
+	snprintf(body, sizeof(body), "{\"id\":\"long\",\"name_en\":\"%s\",\"name_ar\":\"x\"}",
+	         name);
 	fails(f, "admin", "POST", "/jic/v1/members", body, JIC_EINVAL);
 	assert_non_null(strstr(fx_msg, "name_en"));
 	name[255] = '\0';
-	snprintf(body, sizeof(body), "{\"id\":\"long\",\"name_en\":\"%s\",\"name_ar\":\"x\"}", name);
+	snprintf(body, sizeof(body), "{\"id\":\"long\",\"name_en\":\"%s\",\"name_ar\":\"x\"}",
+	         name);
 	json_decref(ok(f, "admin", "POST", "/jic/v1/members", body, 201));
 	fails(f, "admin", "POST", "/jic/v1/members",
 	      "{\"id\":\"ctl\",\"name_en\":\"a\\nb\",\"name_ar\":\"x\"}", JIC_EINVAL);
@@ -117,14 +122,13 @@ static void test_accounts_visibility(void **state)
 	struct fx *f = *state;
 	json_t *d;
 
-	assert_int_equal(count(ok(f, "admin", "GET", "/jic/v1/accounts", NULL, 200), "accounts"), 6);
-	assert_int_equal(count(ok(f, "admin", "GET", "/jic/v1/accounts?member=beta", NULL, 200),
-	                       "accounts"),
-	                 2);
+	assert_int_equal(count(ok(f, "admin", "GET", "/jic/v1/accounts", NULL, 200), "accounts"),
+	                 6);
+	assert_int_equal(
+	    count(ok(f, "admin", "GET", "/jic/v1/accounts?member=beta", NULL, 200), "accounts"), 2);
 	assert_int_equal(count(ok(f, "hq-del", "GET", "/jic/v1/accounts", NULL, 200), "accounts"),
 	                 3);
-	assert_int_equal(count(ok(f, "beta-ana", "GET", "/jic/v1/accounts", NULL, 200),
-	                       "accounts"),
+	assert_int_equal(count(ok(f, "beta-ana", "GET", "/jic/v1/accounts", NULL, 200), "accounts"),
 	                 1);
 	/* Another member's accounts are as unknown as a missing one. */
 	fails(f, "hq-del", "GET", "/jic/v1/accounts?member=beta", NULL, JIC_ENOTFOUND);
@@ -211,10 +215,9 @@ static void test_tokens(void **state)
 	json_decref(d);
 	assert_int_equal(count(ok(f, "beta-del", "GET", "/jic/v1/tokens", NULL, 200), "tokens"), 2);
 	assert_int_equal(count(ok(f, "hq-del", "GET", "/jic/v1/tokens", NULL, 200), "tokens"), 0);
-	assert_int_equal(count(ok(f, "beta-ana", "GET", "/jic/v1/tokens?account=beta-ana", NULL,
-	                          200),
-	                       "tokens"),
-	                 2);
+	assert_int_equal(
+	    count(ok(f, "beta-ana", "GET", "/jic/v1/tokens?account=beta-ana", NULL, 200), "tokens"),
+	    2);
 	fails(f, "hq-ana", "GET", "/jic/v1/tokens?account=beta-ana", NULL, JIC_ENOTFOUND);
 	snprintf(path, sizeof(path), "/jic/v1/tokens/%s", id);
 	fails(f, "hq-del", "DELETE", path, NULL, JIC_ENOTFOUND);
@@ -230,7 +233,8 @@ static void test_collections(void **state)
 	json_t *d, *c;
 
 	d = ok(f, "admin", "POST", "/jic/v1/collections",
-	       "{\"alias\":\"beta-only\",\"title\":\"بيتا\",\"owner\":\"beta\",\"id\":\"" UUID1 "\"}",
+	       "{\"alias\":\"beta-only\",\"title\":\"بيتا\",\"owner\":\"beta\",\"id\":\"" UUID1
+	       "\"}",
 	       201);
 	assert_string_equal(json_string_value(json_object_get(d, "id")), UUID1);
 	assert_string_equal(json_string_value(json_object_get(d, "owner")), "beta");
@@ -238,16 +242,16 @@ static void test_collections(void **state)
 	assert_true(json_is_false(json_object_get(d, "can_read")));
 	assert_int_equal(json_array_size(json_object_get(d, "grants")), 1);
 	json_decref(d);
-	d = ok(f, "admin", "POST", "/jic/v1/collections", "{\"alias\":\"coalition\",\"title\":\"C\"}",
-	       201);
+	d = ok(f, "admin", "POST", "/jic/v1/collections",
+	       "{\"alias\":\"coalition\",\"title\":\"C\"}", 201);
 	assert_string_equal(json_string_value(json_object_get(d, "owner")), "hq");
 	assert_int_equal(strlen(json_string_value(json_object_get(d, "id"))), 36);
 	assert_true(json_is_true(json_object_get(d, "can_write")));
 	json_decref(d);
-	fails(f, "admin", "POST", "/jic/v1/collections", "{\"alias\":\"coalition\",\"title\":\"C\"}",
-	      JIC_EEXISTS);
-	fails(f, "admin", "POST", "/jic/v1/collections", "{\"alias\":\"Bad Alias\",\"title\":\"C\"}",
-	      JIC_EINVAL);
+	fails(f, "admin", "POST", "/jic/v1/collections",
+	      "{\"alias\":\"coalition\",\"title\":\"C\"}", JIC_EEXISTS);
+	fails(f, "admin", "POST", "/jic/v1/collections",
+	      "{\"alias\":\"Bad Alias\",\"title\":\"C\"}", JIC_EINVAL);
 	fails(f, "admin", "POST", "/jic/v1/collections",
 	      "{\"alias\":\"" UUID1 "\",\"title\":\"C\"}", JIC_EINVAL);
 	fails(f, "admin", "POST", "/jic/v1/collections",
@@ -259,9 +263,8 @@ static void test_collections(void **state)
 	fails(f, "beta-del", "POST", "/jic/v1/collections", "{\"alias\":\"x3\",\"title\":\"C\"}",
 	      JIC_EDENIED);
 	/* Members see what they read, and nothing else. */
-	assert_int_equal(count(ok(f, "admin", "GET", "/jic/v1/collections", NULL, 200),
-	                       "collections"),
-	                 2);
+	assert_int_equal(
+	    count(ok(f, "admin", "GET", "/jic/v1/collections", NULL, 200), "collections"), 2);
 	d = ok(f, "beta-ana", "GET", "/jic/v1/collections", NULL, 200);
 	assert_int_equal(json_array_size(json_object_get(d, "collections")), 1);
 	c = json_array_get(json_object_get(d, "collections"), 0);
@@ -282,8 +285,8 @@ static void test_grants(void **state)
 
 	json_decref(ok(f, "admin", "POST", "/jic/v1/collections",
 	               "{\"alias\":\"coalition\",\"title\":\"C\"}", 201));
-	d = ok(f, "admin", "PUT", "/jic/v1/collections/coalition/grants/obs", "{\"right\":\"write\"}",
-	       200);
+	d = ok(f, "admin", "PUT", "/jic/v1/collections/coalition/grants/obs",
+	       "{\"right\":\"write\"}", 200);
 	assert_string_equal(json_string_value(json_object_get(d, "right")), "write");
 	json_decref(d);
 	/* An observer granted write still cannot write. */
@@ -293,16 +296,16 @@ static void test_grants(void **state)
 	json_decref(d);
 	json_decref(ok(f, "admin", "PUT", "/jic/v1/collections/coalition/grants/beta",
 	               "{\"right\":\"read\"}", 200));
-	assert_int_equal(count(ok(f, "admin", "GET", "/jic/v1/collections/coalition/grants", NULL,
-	                          200),
-	                       "grants"),
-	                 3);
+	assert_int_equal(
+	    count(ok(f, "admin", "GET", "/jic/v1/collections/coalition/grants", NULL, 200),
+	          "grants"),
+	    3);
 	json_decref(ok(f, "admin", "PUT", "/jic/v1/collections/coalition/grants/beta",
 	               "{\"right\":\"none\"}", 200));
-	assert_int_equal(count(ok(f, "admin", "GET", "/jic/v1/collections/coalition/grants", NULL,
-	                          200),
-	                       "grants"),
-	                 2);
+	assert_int_equal(
+	    count(ok(f, "admin", "GET", "/jic/v1/collections/coalition/grants", NULL, 200),
+	          "grants"),
+	    2);
 	fails(f, "admin", "PUT", "/jic/v1/collections/coalition/grants/beta", "{\"right\":\"all\"}",
 	      JIC_EINVAL);
 	fails(f, "admin", "PUT", "/jic/v1/collections/coalition/grants/nobody",
@@ -319,14 +322,14 @@ static void test_grants(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_whoami_node, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_members, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_member_caps, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_accounts_visibility, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_accounts_changes, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_tokens, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_collections, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_grants, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_whoami_node, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_members, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_member_caps, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_accounts_visibility, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_accounts_changes, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_tokens, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_collections, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_grants, fx_setup, fx_teardown),
 	};
 
 	jic_log_set_level(JIC_LOG_WARN);

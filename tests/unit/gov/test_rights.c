@@ -4,7 +4,7 @@
 
 static void coll_add(struct fx *f, const char *id, const char *alias)
 {
-	struct jic_collection c = { 0 };
+	struct jic_collection c = {0};
 
 	strcpy(c.id, id);
 	strcpy(c.alias, alias);
@@ -16,11 +16,11 @@ static void coll_add(struct fx *f, const char *id, const char *alias)
 
 static void test_matrix(void **state)
 {
-	static const char *const members[] = { "hq", "beta", "obs" };
-	static const enum jic_member_kind kinds[] = { JIC_MEMBER_FULL, JIC_MEMBER_FULL,
-		                                      JIC_MEMBER_OBSERVER };
-	static const enum jic_right rights[] = { JIC_RIGHT_NONE, JIC_RIGHT_READ, JIC_RIGHT_WRITE };
-	static const enum jic_role roles[] = { JIC_ROLE_ADMIN, JIC_ROLE_DELEGATE, JIC_ROLE_ANALYST };
+	static const char *const members[] = {"hq", "beta", "obs"};
+	static const enum jic_member_kind kinds[] = {JIC_MEMBER_FULL, JIC_MEMBER_FULL,
+	                                             JIC_MEMBER_OBSERVER};
+	static const enum jic_right rights[] = {JIC_RIGHT_NONE, JIC_RIGHT_READ, JIC_RIGHT_WRITE};
+	static const enum jic_role roles[] = {JIC_ROLE_ADMIN, JIC_ROLE_DELEGATE, JIC_ROLE_ANALYST};
 	const char *cid = "6f1a3e2c-1b2d-4c5e-8f90-0123456789ab";
 	struct fx *f = *state;
 	size_t m, g, r;
@@ -29,20 +29,22 @@ static void test_matrix(void **state)
 	coll_add(f, cid, "c1");
 	for (m = 0; m < 3; m++) {
 		for (g = 0; g < 3; g++) {
-			assert_int_equal(jic_store_grant_set(f->s, cid, members[m], rights[g], NULL),
-			                 JIC_OK);
+			assert_int_equal(
+			    jic_store_grant_set(f->s, cid, members[m], rights[g], NULL), JIC_OK);
 			for (r = 0; r < 3; r++) {
-				struct jic_principal w = { 0 };
+				struct jic_principal w = {0};
 
 				strcpy(w.account_id, "x");
 				strcpy(w.member_id, members[m]);
 				w.role = roles[r];
 				w.kind = kinds[m];
-				assert_int_equal(jic_gov_rights(f->s, &w, cid, &rd, &wr, NULL), JIC_OK);
+				assert_int_equal(jic_gov_rights(f->s, &w, cid, &rd, &wr, NULL),
+				                 JIC_OK);
 				assert_int_equal(rd, rights[g] != JIC_RIGHT_NONE);
 				assert_int_equal(wr, rights[g] == JIC_RIGHT_WRITE &&
 				                         kinds[m] != JIC_MEMBER_OBSERVER);
-				assert_int_equal(jic_gov_may_delete(&w), roles[r] != JIC_ROLE_ANALYST);
+				assert_int_equal(jic_gov_may_delete(&w),
+				                 roles[r] != JIC_ROLE_ANALYST);
 			}
 		}
 	}
@@ -56,14 +58,14 @@ static void test_no_rights(void **state)
 
 	coll_add(f, "0b7a3e2c-1b2d-4c5e-8f90-0123456789ab", "c2");
 	/* An admin with no grant reads nothing: roles give no data rights. */
-	assert_int_equal(jic_gov_rights(f->s, &w, "0b7a3e2c-1b2d-4c5e-8f90-0123456789ab", &rd,
-	                                &wr, NULL),
-	                 JIC_OK);
+	assert_int_equal(
+	    jic_gov_rights(f->s, &w, "0b7a3e2c-1b2d-4c5e-8f90-0123456789ab", &rd, &wr, NULL),
+	    JIC_OK);
 	assert_int_equal(rd + wr, 0);
 	rd = wr = 1;
-	assert_int_equal(jic_gov_rights(f->s, NULL, "0b7a3e2c-1b2d-4c5e-8f90-0123456789ab", &rd,
-	                                &wr, NULL),
-	                 JIC_OK);
+	assert_int_equal(
+	    jic_gov_rights(f->s, NULL, "0b7a3e2c-1b2d-4c5e-8f90-0123456789ab", &rd, &wr, NULL),
+	    JIC_OK);
 	assert_int_equal(rd + wr, 0);
 	rd = wr = 1;
 	assert_int_equal(jic_gov_rights(f->s, &w, "no-such-collection", &rd, &wr, NULL), JIC_OK);
@@ -153,11 +155,11 @@ static void test_token_issue(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_matrix, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_no_rights, fx_setup, fx_teardown),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_roles_kinds),
-		cmocka_unit_test_setup_teardown(test_token_issue, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_matrix, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_no_rights, fx_setup, fx_teardown),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_roles_kinds),
+	    cmocka_unit_test_setup_teardown(test_token_issue, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

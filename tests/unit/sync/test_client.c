@@ -59,7 +59,7 @@ static void *serve(void *arg)
 
 static void server_start(struct server *sv, const char *reply)
 {
-	struct sockaddr_in a = { 0 };
+	struct sockaddr_in a = {0};
 	socklen_t alen = sizeof(a);
 
 	memset(sv, 0, sizeof(*sv));
@@ -83,7 +83,7 @@ static void server_stop(struct server *sv)
 
 static struct jic_client *client_for(const struct server *sv, const char *token, size_t body_max)
 {
-	struct jic_client_opts o = { 0 };
+	struct jic_client_opts o = {0};
 	struct jic_client *c = NULL;
 	char url[64];
 
@@ -98,13 +98,12 @@ static struct jic_client *client_for(const struct server *sv, const char *token,
 
 static void test_get(void **state)
 {
-	static const char reply[] =
-		"HTTP/1.1 200 OK\r\n"
-		"Content-Type: application/taxii+json;version=2.1\r\n"
-		"x-taxii-date-added-first: 2024-01-01T00:00:00.000001Z\r\n"
-		"X-TAXII-Date-Added-Last:   2024-01-02T00:00:00.000002Z  \r\n"
-		"Content-Length: 13\r\nConnection: close\r\n\r\n"
-		"{\"more\":true}";
+	static const char reply[] = "HTTP/1.1 200 OK\r\n"
+	                            "Content-Type: application/taxii+json;version=2.1\r\n"
+	                            "x-taxii-date-added-first: 2024-01-01T00:00:00.000001Z\r\n"
+	                            "X-TAXII-Date-Added-Last:   2024-01-02T00:00:00.000002Z  \r\n"
+	                            "Content-Length: 13\r\nConnection: close\r\n\r\n"
+	                            "{\"more\":true}";
 	struct server sv;
 	struct jic_client *c;
 	struct jic_reply r;
@@ -113,9 +112,8 @@ static void test_get(void **state)
 	server_start(&sv, reply);
 	c = client_for(&sv, "jic_secret", 0);
 	jic_sync_reply_init(&r);
-	assert_int_equal(jic_sync_call(c, "GET", "/api/collections/?limit=1", NULL, NULL, 0, &r,
-	                               NULL),
-	                 JIC_OK);
+	assert_int_equal(
+	    jic_sync_call(c, "GET", "/api/collections/?limit=1", NULL, NULL, 0, &r, NULL), JIC_OK);
 	server_stop(&sv);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(r.content_type, "application/taxii+json;version=2.1");
@@ -126,7 +124,7 @@ static void test_get(void **state)
 	assert_non_null(strstr(sv.request, "GET /api/collections/?limit=1 HTTP/1.1\r\n"));
 	assert_non_null(strstr(sv.request, "Authorization: Bearer jic_secret\r\n"));
 	assert_non_null(
-		strstr(sv.request, "Accept: application/taxii+json;version=2.1, application/json\r\n"));
+	    strstr(sv.request, "Accept: application/taxii+json;version=2.1, application/json\r\n"));
 	jic_sync_reply_fini(&r);
 	jic_sync_client_free(c);
 }
@@ -160,7 +158,7 @@ static void test_body_cap(void **state)
 {
 	static const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 40\r\nConnection: close\r\n"
 	                            "\r\n0123456789012345678901234567890123456789";
-	struct jic_diag d = { 0 };
+	struct jic_diag d = {0};
 	struct server sv;
 	struct jic_client *c;
 	struct jic_reply r;
@@ -178,8 +176,8 @@ static void test_body_cap(void **state)
 
 static void test_unreachable(void **state)
 {
-	struct jic_client_opts o = { 0 };
-	struct jic_diag d = { 0 };
+	struct jic_client_opts o = {0};
+	struct jic_diag d = {0};
 	struct jic_client *c = NULL;
 	struct jic_reply r;
 	struct server sv;
@@ -223,11 +221,9 @@ static void test_escape(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_get),
-		cmocka_unit_test(test_post_and_no_redirect),
-		cmocka_unit_test(test_body_cap),
-		cmocka_unit_test(test_unreachable),
-		cmocka_unit_test(test_escape),
+	    cmocka_unit_test(test_get),      cmocka_unit_test(test_post_and_no_redirect),
+	    cmocka_unit_test(test_body_cap), cmocka_unit_test(test_unreachable),
+	    cmocka_unit_test(test_escape),
 	};
 
 	assert_int_equal(jic_crypto_init(), JIC_OK);
