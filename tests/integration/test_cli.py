@@ -5,6 +5,8 @@ Owns nothing but its temporary nodes and files."""
 
 import json
 import os
+import pty
+import subprocess
 import tempfile
 import uuid
 
@@ -245,6 +247,34 @@ class Cli(jictest.TestCase):
         s = self.js("status", st["id"])
         self.assertEqual((s["id"], s["success_count"]), (st["id"], 1))
         self.assertIn(st["id"], self.ok("status", st["id"]).out)
+
+    def test_push_progress_on_a_terminal(self):
+        c = self.n.add_collection("tty")
+        self.n.grant(c, "hq", "write")
+        argv = [jictest.JIC, "--url", self.n.url, "--token", self.n.token, "push",
+                jictest.attack("ics-attack-18.1.json.xz"), "--collection", "tty", "--batch", "100"]
+        master, slave = pty.openpty()
+        try:
+            p = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave,
+                                 preexec_fn=jictest._die_with_parent)
+            os.close(slave)
+            slave = None
+            out = b""
+            while True:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # EIO: the other side closed
+                    break
+                if not chunk:
+                    break
+                out += chunk
+            self.assertEqual(p.wait(timeout=120), 0, out[-500:])
+        finally:
+            os.close(master)
+            if slave is not None:
+                os.close(slave)
+        self.assertIn(b"\r", out, "no progress bar on a terminal")
+        self.assertIn(b"1826", out)
 
     def test_push_failures_exit_6(self):
         c = self.n.add_collection("mixed")
