@@ -138,7 +138,7 @@ start_node() {
 # With JIC_BENCH_PERF=1, perf samples jicd (call graphs) while one phase runs.
 perf_start() {
 	[ "${JIC_BENCH_PERF:-0}" = 1 ] || return 0
-	perf record -q -g -p "$jicd_pid" -o "$repo/bench/out/perf-$1.data" 2>/dev/null &
+	perf record -q -F 499 --call-graph dwarf,8192 -p "$jicd_pid" -o "$repo/bench/out/perf-$1.data" 2>/dev/null &
 	pids+=($!)
 	perf_pid=$!
 	sleep 0.5
