@@ -12,6 +12,7 @@
 # env:   JIC_DATA (default ../shared/data next to the repository),
 #        JIC_BENCH_BUILD (default build/release), JIC_BENCH_BATCH (1000),
 #        JIC_BENCH_CONNS (1), JIC_BENCH_DURATION (10s), JIC_BENCH_KEEP=1 keeps the temp dir,
+#        JIC_BENCH_QUERY (limit=100) the query string of the GET page,
 #        JIC_BENCH_PERF=1 records jicd with perf into bench/out/perf-{ingest,get}.data
 set -euo pipefail
 
@@ -131,7 +132,7 @@ start_node() {
 		'{"alias":"bench","title":"Benchmark","description":"ATT&CK Enterprise 18.1","owner":"bench"}' |
 		python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
 	api PUT "/jic/v1/collections/$coll/grants/bench" '{"right":"write"}' >/dev/null
-	page_url="$url/api/collections/$coll/objects/?limit=100"
+	page_url="$url/api/collections/$coll/objects/?${JIC_BENCH_QUERY:-limit=100}"
 	say "jicd at $url, collection $coll"
 }
 
