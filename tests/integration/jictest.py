@@ -299,12 +299,25 @@ class Node:
             return ""
 
     def cleanup(self):
+        """Stops jicd with SIGTERM (a leak or sanitizer report at exit makes
+        its status non-zero, and fails the test here) and removes the
+        directory in every case."""
+        err = None
         try:
             if self.alive():
-                self.proc.kill()
-                self.proc.wait(timeout=30)
+                self.proc.send_signal(signal.SIGTERM)
+                try:
+                    rc = self.proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait(timeout=30)
+                    rc = "killed after 30 s"
+                if rc != 0:
+                    err = "jicd stopped with %s: %s" % (rc, self.stderr())
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)
+        if err:
+            raise AssertionError(err)
 
     def __enter__(self):
         return self
