@@ -88,6 +88,11 @@ static const char *const migrations[] = {
 	"  member_id TEXT NOT NULL,"
 	"  json TEXT NOT NULL,"
 	"  created_us INTEGER NOT NULL);",
+
+	/* 2: one type's versions in date_added order, for match[type] with a
+	 * single type (the common TAXII query): a rare type no longer means a
+	 * walk over the whole collection. objects.c names it. */
+	"CREATE INDEX objects_type ON objects (coll, type, date_added_us);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -493,6 +493,10 @@ static void test_query_plans(void **state)
 	assert_true(plan_uses(db, sql, "objects_added", "TEMP B-TREE"));
 	snprintf(sql, sizeof(sql), "%s AND o.type IN (?,?) ORDER BY o.date_added_us LIMIT ?", page);
 	assert_true(plan_uses(db, sql, "objects_added", "TEMP B-TREE"));
+	snprintf(sql, sizeof(sql), "SELECT o.json FROM objects o INDEXED BY objects_type"
+	         " WHERE o.coll = ? AND o.date_added_us > ? AND o.type IN (?) AND (o.latest = 1)"
+	         " ORDER BY o.date_added_us LIMIT ?");
+	assert_true(plan_uses(db, sql, "objects_type", "TEMP B-TREE"));
 	snprintf(sql, sizeof(sql),
 	         "%s AND (NOT EXISTS (SELECT 1 FROM objects o2 WHERE o2.coll = o.coll AND o2.id = o.id"
 	         " AND o2.modified_us < o.modified_us AND o2.spec_version IN (?)))"

@@ -52,6 +52,49 @@ static void test_open_and_reopen(void **state)
 	assert_string_equal(mode, "wal");
 }
 
+static enum jic_rc count_rows(void *ctx, const struct jic_row *row)
+{
+	(void)row;
+	(*(size_t *)ctx)++;
+	return JIC_OK;
+}
+
+/* A database of an older schema is brought forward on open, its data kept. */
+static void test_upgrade(void **state)
+{
+	struct fx *f = *state;
+	struct jic_member m;
+	sqlite3 *db = NULL;
+
+	jic_store_close(f->s);
+	f->s = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP INDEX objects_type; PRAGMA user_version = 1", NULL,
+	                              NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(pragma_int(f->path, "user_version"), 1);
+	f->s = fx_open(f);
+	assert_int_equal(pragma_int(f->path, "user_version"), store_schema_version());
+	assert_true(store_schema_version() >= 2);
+	assert_int_equal(jic_store_member_get(f->s, "m1", &m, NULL), JIC_OK);
+	{
+		const char *types[] = {"indicator"};
+		struct jic_filter flt;
+		struct jic_page page;
+		struct fx_obj o;
+		size_t seen = 0;
+
+		fx_obj_make(&o, "indicator", 1, 1, "2.1", NULL);
+		assert_int_equal(fx_put1(f->s, COLL_A, &o), JIC_PUT_STORED);
+		jic_filter_init(&flt, 10);
+		flt.types = types;
+		flt.n_types = 1;
+		assert_int_equal(jic_store_objects_get(f->s, COLL_A, &flt, count_rows, &seen, &page,
+		                                       NULL), JIC_OK);
+		assert_int_equal(seen, 1);
+	}
+}
+
 static void test_newer_schema_refused(void **state)
 {
 	struct fx *f = *state;
@@ -182,13 +225,6 @@ static void test_status(void **state)
 	assert_null(json);
 }
 
-static enum jic_rc count_rows(void *ctx, const struct jic_row *row)
-{
-	(void)row;
-	(*(size_t *)ctx)++;
-	return JIC_OK;
-}
-
 /* One handle writes, another on the same file reads what was committed. */
 static void test_two_handles(void **state)
 {
@@ -230,6 +266,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_open_and_reopen, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, fx_setup, fx_teardown),
 		cmocka_unit_test(test_open_fails_cleanly),
 		cmocka_unit_test_setup_teardown(test_concurrent_create, fx_setup, fx_teardown),
