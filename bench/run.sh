@@ -168,7 +168,7 @@ wrk_run() {
 }
 
 get_jic() {
-	curl -sS -f -H "Authorization: Bearer $token" -H "Accept: $media" -o "$tmp/www/page.json" \
+	curl -g -sS -f -H "Authorization: Bearer $token" -H "Accept: $media" -o "$tmp/www/page.json" \
 		"$page_url"
 	python3 -c 'import json, sys; n = len(json.load(open(sys.argv[1]))["objects"]);
 assert n == 100, n' "$tmp/www/page.json" || die "the first page has not 100 objects"
@@ -198,7 +198,7 @@ get_nginx() {
 	pids+=($!)
 	nginx_pid=$!
 	wait_http "http://127.0.0.1:$port/" || die "nginx did not start: $(cat "$tmp/nginx.out")"
-	curl -sS -f -o "$tmp/nginx-page.json" "http://127.0.0.1:$port/$path"
+	curl -g -sS -f -o "$tmp/nginx-page.json" "http://127.0.0.1:$port/$path"
 	cmp -s "$tmp/nginx-page.json" "$tmp/www/page.json" || die "nginx serves other bytes"
 	say "GET nginx: wrk -t2 -c32 -d$duration against the same page ($(stat -c %s \
 		"$tmp/www/page.json") bytes)"
@@ -222,7 +222,7 @@ main() {
 	fi
 	get_nginx
 	python3 "$here/report.py" --floor "$tmp/floor.txt" --wrk-nginx "$tmp/wrk-nginx.txt" \
-		--out "$repo/bench/out/results.txt" \
+		--out "$repo/bench/out/results.txt" --query "${JIC_BENCH_QUERY:-limit=100}" \
 		--note "batches of $batch objects, $conns connection(s); wrk -t2 -c32 -d$duration" \
 		"${args[@]+"${args[@]}"}"
 }
