@@ -5,6 +5,7 @@ objects; real versioning with ATT&CK ICS 18.0 then 18.1.
 Owns nothing but its temporary nodes."""
 
 import json
+import os
 import threading
 import uuid
 
@@ -517,6 +518,38 @@ class Taxii(jictest.TestCase):
             types[o["type"]] = types.get(o["type"], 0) + 1
         got, _ = self.n.fetch_all(c, {"match[type]": "x-mitre-asset,campaign"}, limit=1000)
         self.assertEqual(len(got), types["x-mitre-asset"] + types["campaign"])
+
+    def test_mobile_ingests_without_failure(self):
+        c = self.n.add_collection("mobile")
+        self.n.grant(c, "hq", "write")
+        objs = jictest.load_bundle(jictest.attack("mobile-attack-18.1.json.xz"))
+        for st in self.n.push_many(c, objs, batch=500):
+            self.assertEqual(st["failure_count"], 0, st.get("failures"))
+        man, _ = self.n.fetch_all(c, {}, limit=1000, kind="manifest")
+        self.assertEqual(len(man), 2536)
+
+    def test_atlas_id_collisions(self):
+        # ATLAS reuses 34 relationship ids with the same modified and other
+        # content: the first is stored, each later one is a reported failure
+        path = os.path.join(jictest.DATA, "atlas", "stix-atlas.json")
+        with open(path, encoding="utf-8") as f:
+            objs = json.load(f)["objects"]
+        seen, extra = {}, 0
+        for o in objs:
+            seen.setdefault(o["id"], []).append(o)
+        dups = {k: v for k, v in seen.items() if len(v) > 1}
+        extra = sum(len(v) - 1 for v in dups.values())
+        self.assertEqual(len(dups), 34)
+        c = self.n.add_collection("atlas")
+        self.n.grant(c, "hq", "write")
+        st = self.n.push(c, objs)
+        self.assertEqual(st["total_count"], len(objs))
+        self.assertGreaterEqual(st["failure_count"], extra)
+        failed = [f["id"] for f in st["failures"]]
+        for k, v in dups.items():
+            self.assertEqual(failed.count(k), len(v) - 1, k)
+            r = self.n.get(self.n.objects_path(c, k), params={"match[version]": "all"})
+            self.assertEqual(r.json["objects"], [v[0]])
 
     # ------------------------------------------------------------ media types
 
