@@ -16,8 +16,8 @@
 #include <string.h>
 #include <time.h>
 
-/* Mirrors the objects table and indices of src/store/ (migrate.c, migration
- * 1) and the connection settings of store.c, less the foreign key to the
+/* Mirrors the objects table and indices of src/store/ (migrate.c, migrations
+ * 1 and 2) and the connection settings of store.c, less the foreign key to the
  * collections table, which is jic's own extra work. */
 static const char *const schema =
 	"PRAGMA page_size=8192;"
@@ -40,7 +40,8 @@ static const char *const schema =
 	" latest INTEGER NOT NULL DEFAULT 0,"
 	" json TEXT NOT NULL);"
 	"CREATE UNIQUE INDEX objects_version ON objects(coll, id, modified_us);"
-	"CREATE UNIQUE INDEX objects_added ON objects(coll, date_added_us);";
+	"CREATE UNIQUE INDEX objects_added ON objects(coll, date_added_us);"
+	"CREATE INDEX objects_type ON objects(coll, type, date_added_us);";
 
 static const char *const insert_sql =
 	"INSERT INTO objects(coll, id, type, spec_version, modified, modified_us,"
