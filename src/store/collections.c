@@ -26,8 +26,10 @@ enum jic_rc jic_store_collection_add(struct jic_store *s, const struct jic_colle
 	sqlite3_stmt *st = NULL;
 	enum jic_rc rc;
 
-	rc = store_prepare(s, "INSERT INTO collections (" COLL_COLS ")"
-	                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st, d);
+	rc = store_prepare(s,
+	                   "INSERT INTO collections (" COLL_COLS ")"
+	                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	                   &st, d);
 	if (rc != JIC_OK)
 		goto out;
 	store_bind_text(st, 1, c->id);
@@ -50,8 +52,9 @@ enum jic_rc jic_store_collection_get(struct jic_store *s, const char *key,
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	rc = store_prepare(s, "SELECT " COLL_COLS " FROM collections WHERE id = ?1 UNION ALL"
-	                      " SELECT " COLL_COLS " FROM collections WHERE alias = ?1 LIMIT 1",
+	rc = store_prepare(s,
+	                   "SELECT " COLL_COLS " FROM collections WHERE id = ?1 UNION ALL"
+	                   " SELECT " COLL_COLS " FROM collections WHERE alias = ?1 LIMIT 1",
 	                   &st, d);
 	if (rc != JIC_OK)
 		goto out;
@@ -129,10 +132,11 @@ static enum jic_rc grant_write(struct jic_store *s, int64_t key, const char *mem
 {
 	sqlite3_stmt *st = NULL;
 	enum jic_rc rc;
-	const char *sql = right == JIC_RIGHT_NONE
-		? "DELETE FROM grants WHERE coll = ?1 AND member_id = ?2"
-		: "INSERT INTO grants (coll, member_id, access) VALUES (?1, ?2, ?3)"
-		  " ON CONFLICT (coll, member_id) DO UPDATE SET access = excluded.access";
+	const char *sql =
+	    right == JIC_RIGHT_NONE
+	        ? "DELETE FROM grants WHERE coll = ?1 AND member_id = ?2"
+	        : "INSERT INTO grants (coll, member_id, access) VALUES (?1, ?2, ?3)"
+	          " ON CONFLICT (coll, member_id) DO UPDATE SET access = excluded.access";
 
 	rc = store_prepare(s, sql, &st, d);
 	if (rc != JIC_OK)
@@ -149,8 +153,8 @@ out:
 	return rc;
 }
 
-enum jic_rc jic_store_grant_set(struct jic_store *s, const char *collection_id, const char *member_id,
-                                enum jic_right right, struct jic_diag *d)
+enum jic_rc jic_store_grant_set(struct jic_store *s, const char *collection_id,
+                                const char *member_id, enum jic_right right, struct jic_diag *d)
 {
 	int64_t key = 0;
 	enum jic_rc rc;
@@ -163,8 +167,8 @@ enum jic_rc jic_store_grant_set(struct jic_store *s, const char *collection_id, 
 	return rc;
 }
 
-enum jic_rc jic_store_grant_get(struct jic_store *s, const char *collection_id, const char *member_id,
-                                enum jic_right *out, struct jic_diag *d)
+enum jic_rc jic_store_grant_get(struct jic_store *s, const char *collection_id,
+                                const char *member_id, enum jic_right *out, struct jic_diag *d)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_GRANT_GET);
 	enum jic_rc rc = JIC_OK;
@@ -203,10 +207,12 @@ enum jic_rc jic_store_grant_list(struct jic_store *s, const char *collection_id,
 	if (collection_id)
 		rc = store_coll_key(s, collection_id, &key, d);
 	if (rc == JIC_OK)
-		rc = store_prepare(s, "SELECT c.id, g.member_id, g.access FROM grants g"
-		                      " JOIN collections c ON c.ckey = g.coll"
-		                      " WHERE ?1 IS NULL OR g.coll = ?1"
-		                      " ORDER BY c.created_us, c.id, g.member_id", &st, d);
+		rc = store_prepare(s,
+		                   "SELECT c.id, g.member_id, g.access FROM grants g"
+		                   " JOIN collections c ON c.ckey = g.coll"
+		                   " WHERE ?1 IS NULL OR g.coll = ?1"
+		                   " ORDER BY c.created_us, c.id, g.member_id",
+		                   &st, d);
 	if (rc != JIC_OK)
 		goto out;
 	if (collection_id)

@@ -8,6 +8,8 @@
 
 #include "store/store_int.h"
 
+/* One SQL line per source line reads best. */
+/* clang-format off */
 static const char *const migrations[] = {
 	/* 1: everything jic/store.h describes. */
 	"CREATE TABLE node ("
@@ -94,6 +96,7 @@ static const char *const migrations[] = {
 	 * walk over the whole collection. objects.c names it. */
 	"CREATE INDEX objects_type ON objects (coll, type, date_added_us);",
 };
+/* clang-format on */
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -153,8 +156,8 @@ enum jic_rc store_migrate(struct jic_store *s, struct jic_diag *d)
 
 	rc = user_version(s, &v, d);
 	if (rc == JIC_OK && v > N_MIGRATIONS)
-		rc = jic_fail(d, JIC_ESTORE, "database schema %d is newer than this program's %d", v,
-		              N_MIGRATIONS);
+		rc = jic_fail(d, JIC_ESTORE, "database schema %d is newer than this program's %d",
+		              v, N_MIGRATIONS);
 	for (int i = v + 1; i <= N_MIGRATIONS && rc == JIC_OK; i++)
 		rc = apply(s, i, d);
 	return rc;

@@ -11,8 +11,10 @@ enum jic_rc jic_store_node_get(struct jic_store *s, struct jic_node *out, struct
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	rc = store_prepare(s, "SELECT node_id, member_id, title, body_max, page_max, page_default"
-	                      " FROM node WHERE one = 1", &st, d);
+	rc = store_prepare(s,
+	                   "SELECT node_id, member_id, title, body_max, page_max, page_default"
+	                   " FROM node WHERE one = 1",
+	                   &st, d);
 	if (rc != JIC_OK)
 		goto out;
 	r = sqlite3_step(st);
@@ -40,8 +42,10 @@ enum jic_rc jic_store_node_set(struct jic_store *s, const struct jic_node *n, st
 	sqlite3_stmt *st = NULL;
 	enum jic_rc rc;
 
-	rc = store_prepare(s, "INSERT OR REPLACE INTO node (one, node_id, member_id, title, body_max,"
-	                      " page_max, page_default) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)", &st, d);
+	rc = store_prepare(s,
+	                   "INSERT OR REPLACE INTO node (one, node_id, member_id, title, body_max,"
+	                   " page_max, page_default) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+	                   &st, d);
 	if (rc != JIC_OK)
 		goto out;
 	store_bind_text(st, 1, n->node_id);

@@ -422,9 +422,11 @@ static enum jic_rc relatest(struct jic_store *s, int64_t key, const char *id, st
 	sqlite3_stmt *st = NULL;
 	enum jic_rc rc;
 
-	rc = store_prepare(s, "UPDATE objects SET latest = 1 WHERE coll = ?1 AND id = ?2 AND"
-	                      " modified_us = (SELECT max(modified_us) FROM objects"
-	                      " WHERE coll = ?1 AND id = ?2)", &st, d);
+	rc = store_prepare(s,
+	                   "UPDATE objects SET latest = 1 WHERE coll = ?1 AND id = ?2 AND"
+	                   " modified_us = (SELECT max(modified_us) FROM objects"
+	                   " WHERE coll = ?1 AND id = ?2)",
+	                   &st, d);
 	if (rc != JIC_OK)
 		goto out;
 	sqlite3_bind_int64(st, 1, key);
@@ -504,8 +506,10 @@ enum jic_rc jic_store_objects_count(struct jic_store *s, const char *collection_
 	if (collection_id)
 		rc = store_coll_key(s, collection_id, &key, d);
 	if (rc == JIC_OK)
-		rc = store_prepare(s, collection_id ? "SELECT count(*) FROM objects WHERE coll = ?1"
-		                                    : "SELECT count(*) FROM objects", &st, d);
+		rc = store_prepare(s,
+		                   collection_id ? "SELECT count(*) FROM objects WHERE coll = ?1"
+		                                 : "SELECT count(*) FROM objects",
+		                   &st, d);
 	if (rc != JIC_OK)
 		goto out;
 	if (collection_id)

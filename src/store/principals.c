@@ -55,13 +55,14 @@ static void read_member(sqlite3_stmt *st, void *elem)
 	m->created_us = sqlite3_column_int64(st, 4);
 }
 
-enum jic_rc jic_store_member_add(struct jic_store *s, const struct jic_member *m, struct jic_diag *d)
+enum jic_rc jic_store_member_add(struct jic_store *s, const struct jic_member *m,
+                                 struct jic_diag *d)
 {
 	sqlite3_stmt *st = NULL;
 	enum jic_rc rc;
 
-	rc = store_prepare(s, "INSERT INTO members (" MEMBER_COLS ") VALUES (?1, ?2, ?3, ?4, ?5)", &st,
-	                   d);
+	rc = store_prepare(s, "INSERT INTO members (" MEMBER_COLS ") VALUES (?1, ?2, ?3, ?4, ?5)",
+	                   &st, d);
 	if (rc != JIC_OK)
 		goto out;
 	store_bind_text(st, 1, m->id);
@@ -75,13 +76,14 @@ out:
 	return rc;
 }
 
-enum jic_rc jic_store_member_update(struct jic_store *s, const struct jic_member *m, struct jic_diag *d)
+enum jic_rc jic_store_member_update(struct jic_store *s, const struct jic_member *m,
+                                    struct jic_diag *d)
 {
 	sqlite3_stmt *st = NULL;
 	enum jic_rc rc;
 
-	rc = store_prepare(s, "UPDATE members SET name_en = ?2, name_ar = ?3, kind = ?4 WHERE id = ?1",
-	                   &st, d);
+	rc = store_prepare(
+	    s, "UPDATE members SET name_en = ?2, name_ar = ?3, kind = ?4 WHERE id = ?1", &st, d);
 	if (rc != JIC_OK)
 		goto out;
 	store_bind_text(st, 1, m->id);
@@ -139,7 +141,8 @@ static void read_account(sqlite3_stmt *st, void *elem)
 	a->created_us = sqlite3_column_int64(st, 4);
 }
 
-enum jic_rc jic_store_account_add(struct jic_store *s, const struct jic_account *a, struct jic_diag *d)
+enum jic_rc jic_store_account_add(struct jic_store *s, const struct jic_account *a,
+                                  struct jic_diag *d)
 {
 	sqlite3_stmt *st = NULL;
 	enum jic_rc rc;
@@ -186,8 +189,10 @@ enum jic_rc jic_store_account_list(struct jic_store *s, const char *member_id,
 
 	*out = NULL;
 	*n = 0;
-	rc = store_prepare(s, "SELECT " ACCOUNT_COLS " FROM accounts"
-	                      " WHERE ?1 IS NULL OR member_id = ?1 ORDER BY id", &st, d);
+	rc = store_prepare(s,
+	                   "SELECT " ACCOUNT_COLS " FROM accounts"
+	                   " WHERE ?1 IS NULL OR member_id = ?1 ORDER BY id",
+	                   &st, d);
 	if (rc != JIC_OK)
 		goto out;
 	store_bind_text(st, 1, member_id);
@@ -234,8 +239,10 @@ enum jic_rc jic_store_token_add(struct jic_store *s, const struct jic_token *t,
 	sqlite3_stmt *st = NULL;
 	enum jic_rc rc;
 
-	rc = store_prepare(s, "INSERT INTO tokens (" TOKEN_COLS ", hash)"
-	                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &st, d);
+	rc = store_prepare(s,
+	                   "INSERT INTO tokens (" TOKEN_COLS ", hash)"
+	                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	                   &st, d);
 	if (rc != JIC_OK)
 		goto out;
 	store_bind_text(st, 1, t->id);
@@ -278,8 +285,10 @@ enum jic_rc jic_store_token_list(struct jic_store *s, const char *account_id,
 
 	*out = NULL;
 	*n = 0;
-	rc = store_prepare(s, "SELECT " TOKEN_COLS " FROM tokens"
-	                      " WHERE ?1 IS NULL OR account_id = ?1 ORDER BY id", &st, d);
+	rc = store_prepare(s,
+	                   "SELECT " TOKEN_COLS " FROM tokens"
+	                   " WHERE ?1 IS NULL OR account_id = ?1 ORDER BY id",
+	                   &st, d);
 	if (rc != JIC_OK)
 		goto out;
 	store_bind_text(st, 1, account_id);
@@ -296,8 +305,9 @@ enum jic_rc jic_store_token_revoke(struct jic_store *s, const char *id, int64_t 
 	enum jic_rc rc;
 
 	/* A second revocation keeps the first time: revocation is a fact, not a toggle. */
-	rc = store_prepare(s, "UPDATE tokens SET revoked_us ="
-	                      " CASE WHEN revoked_us = 0 THEN ?2 ELSE revoked_us END WHERE id = ?1",
+	rc = store_prepare(s,
+	                   "UPDATE tokens SET revoked_us ="
+	                   " CASE WHEN revoked_us = 0 THEN ?2 ELSE revoked_us END WHERE id = ?1",
 	                   &st, d);
 	if (rc != JIC_OK)
 		goto out;

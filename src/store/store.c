@@ -9,31 +9,31 @@
 #include "store/store_int.h"
 
 static const char *const stmt_sql[ST_COUNT] = {
-	[ST_BEGIN] = "BEGIN IMMEDIATE",
-	[ST_COMMIT] = "COMMIT",
-	[ST_ROLLBACK] = "ROLLBACK",
-	[ST_AUTH] = "SELECT t.id, a.id, a.member_id, a.role, m.kind, t.expires_us, t.revoked_us,"
-		    " a.disabled FROM tokens t JOIN accounts a ON a.id = t.account_id"
-		    " JOIN members m ON m.id = a.member_id WHERE t.hash = ?1",
-	[ST_GRANT_GET] = "SELECT access FROM grants WHERE member_id = ?2 AND coll ="
-			 " (SELECT ckey FROM collections WHERE id = ?1 UNION ALL"
-			 " SELECT ckey FROM collections WHERE alias = ?1 LIMIT 1)",
-	[ST_COLL_KEY] = "SELECT ckey FROM collections WHERE id = ?1 UNION ALL"
-			" SELECT ckey FROM collections WHERE alias = ?1 LIMIT 1",
-	[ST_OBJ_MAX_ADDED] = "SELECT max(date_added_us) FROM objects WHERE coll = ?1",
-	[ST_OBJ_MAX_MODIFIED] = "SELECT max(modified_us) FROM objects WHERE coll = ?1 AND id = ?2",
-	[ST_OBJ_INSERT] = "INSERT INTO objects (coll, id, type, spec_version, modified, modified_us,"
-			  " date_added_us, origin_member, origin_node, latest, json)"
-			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-			  " ON CONFLICT (coll, id, modified_us) DO NOTHING",
-	[ST_OBJ_UNSET_LATEST] = "UPDATE objects SET latest = 0"
-				" WHERE coll = ?1 AND id = ?2 AND latest = 1",
-	[ST_OBJ_STORED_JSON] = "SELECT json FROM objects"
-			       " WHERE coll = ?1 AND id = ?2 AND modified_us = ?3",
-	[ST_STATUS_PUT] = "INSERT INTO statuses (id, member_id, json, created_us)"
-			  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO UPDATE"
-			  " SET json = excluded.json WHERE statuses.member_id = excluded.member_id",
-	[ST_STATUS_GET] = "SELECT json FROM statuses WHERE id = ?1 AND member_id = ?2",
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_AUTH] = "SELECT t.id, a.id, a.member_id, a.role, m.kind, t.expires_us, t.revoked_us,"
+                " a.disabled FROM tokens t JOIN accounts a ON a.id = t.account_id"
+                " JOIN members m ON m.id = a.member_id WHERE t.hash = ?1",
+    [ST_GRANT_GET] = "SELECT access FROM grants WHERE member_id = ?2 AND coll ="
+                     " (SELECT ckey FROM collections WHERE id = ?1 UNION ALL"
+                     " SELECT ckey FROM collections WHERE alias = ?1 LIMIT 1)",
+    [ST_COLL_KEY] = "SELECT ckey FROM collections WHERE id = ?1 UNION ALL"
+                    " SELECT ckey FROM collections WHERE alias = ?1 LIMIT 1",
+    [ST_OBJ_MAX_ADDED] = "SELECT max(date_added_us) FROM objects WHERE coll = ?1",
+    [ST_OBJ_MAX_MODIFIED] = "SELECT max(modified_us) FROM objects WHERE coll = ?1 AND id = ?2",
+    [ST_OBJ_INSERT] = "INSERT INTO objects (coll, id, type, spec_version, modified, modified_us,"
+                      " date_added_us, origin_member, origin_node, latest, json)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+                      " ON CONFLICT (coll, id, modified_us) DO NOTHING",
+    [ST_OBJ_UNSET_LATEST] = "UPDATE objects SET latest = 0"
+                            " WHERE coll = ?1 AND id = ?2 AND latest = 1",
+    [ST_OBJ_STORED_JSON] = "SELECT json FROM objects"
+                           " WHERE coll = ?1 AND id = ?2 AND modified_us = ?3",
+    [ST_STATUS_PUT] = "INSERT INTO statuses (id, member_id, json, created_us)"
+                      " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO UPDATE"
+                      " SET json = excluded.json WHERE statuses.member_id = excluded.member_id",
+    [ST_STATUS_GET] = "SELECT json FROM statuses WHERE id = ?1 AND member_id = ?2",
 };
 
 /* synchronous=NORMAL in WAL mode syncs the WAL at checkpoints only, yet a
@@ -42,16 +42,16 @@ static const char *const stmt_sql[ST_COUNT] = {
  * loses power before the next checkpoint. That is the durability the contract
  * promises (a crash of the process). The cache is 32 MiB; mmap lets reads of
  * stored JSON skip a copy. page_size applies only when the file is new. */
-static const char *const pragmas =
-	"PRAGMA synchronous = NORMAL;"
-	"PRAGMA foreign_keys = ON;"
-	"PRAGMA cache_size = -32768;"
-	"PRAGMA temp_store = MEMORY;"
-	"PRAGMA mmap_size = 268435456;";
+static const char *const pragmas = "PRAGMA synchronous = NORMAL;"
+                                   "PRAGMA foreign_keys = ON;"
+                                   "PRAGMA cache_size = -32768;"
+                                   "PRAGMA temp_store = MEMORY;"
+                                   "PRAGMA mmap_size = 268435456;";
 
 enum jic_rc store_fail(struct jic_store *s, struct jic_diag *d, const char *what)
 {
-	return jic_fail(d, JIC_ESTORE, "%s: %s", what, s && s->db ? sqlite3_errmsg(s->db) : "no database");
+	return jic_fail(d, JIC_ESTORE, "%s: %s", what,
+	                s && s->db ? sqlite3_errmsg(s->db) : "no database");
 }
 
 sqlite3_stmt *store_stmt(struct jic_store *s, enum store_stmt k)
@@ -111,8 +111,7 @@ out:
 	return victim;
 }
 
-enum jic_rc store_query(struct jic_store *s, const char *sql, sqlite3_stmt **st,
-                        struct jic_diag *d)
+enum jic_rc store_query(struct jic_store *s, const char *sql, sqlite3_stmt **st, struct jic_diag *d)
 {
 	struct store_query *q = query_slot(s, sql);
 	enum jic_rc rc = JIC_OK;
@@ -198,8 +197,7 @@ int store_bind_text(sqlite3_stmt *st, int i, const char *v)
 	return sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 }
 
-enum jic_rc store_coll_key(struct jic_store *s, const char *id, int64_t *key,
-                           struct jic_diag *d)
+enum jic_rc store_coll_key(struct jic_store *s, const char *id, int64_t *key, struct jic_diag *d)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_COLL_KEY);
 	enum jic_rc rc = JIC_OK;
@@ -333,7 +331,7 @@ enum jic_rc jic_store_open(const char *path, struct jic_store **out, struct jic_
 	struct jic_store *s = NULL;
 	enum jic_rc rc;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
-		    SQLITE_OPEN_EXRESCODE;
+	            SQLITE_OPEN_EXRESCODE;
 
 	*out = NULL;
 	s = calloc(1, sizeof(*s));
@@ -393,7 +391,8 @@ enum jic_rc jic_store_check(struct jic_store *s, struct jic_diag *d)
 	}
 	v = sqlite3_column_text(st, 0);
 	if (!v || strcmp((const char *)v, "ok") != 0)
-		rc = jic_fail(d, JIC_ESTORE, "integrity check: %s", v ? (const char *)v : "no answer");
+		rc = jic_fail(d, JIC_ESTORE, "integrity check: %s",
+		              v ? (const char *)v : "no answer");
 out:
 	sqlite3_finalize(st);
 	return rc;

@@ -72,8 +72,7 @@ void store_text(char *dst, size_t cap, sqlite3_stmt *st, int col);
 /* Binds text or NULL. */
 int store_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* The integer key of the collection with this id or alias; JIC_ENOTFOUND. */
-enum jic_rc store_coll_key(struct jic_store *s, const char *id, int64_t *key,
-                           struct jic_diag *d);
+enum jic_rc store_coll_key(struct jic_store *s, const char *id, int64_t *key, struct jic_diag *d);
 /* Steps a write statement: JIC_OK when done; a taken key is JIC_EEXISTS, a
  * missing referenced row JIC_ENOTFOUND, a failed CHECK JIC_EINVAL, anything
  * else JIC_ESTORE. what names the thing written, for the message. */

@@ -127,9 +127,9 @@ static void test_collection_delete(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_collection_crud, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_grants, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_collection_delete, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_collection_crud, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_grants, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_collection_delete, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -55,9 +55,9 @@ static void put_dataset(struct jic_store *s)
 		int n, day;
 		const char *spec;
 	} v[] = {
-		{"indicator", 1, 1, "2.1"}, {"indicator", 2, 1, "2.1"}, {"malware", 3, 2, "2.1"},
-		{"indicator", 1, 2, "2.1"}, {"report", 4, 4, "2.1"},    {"indicator", 1, 3, "2.1"},
-		{"indicator", 2, 5, "2.0"}, {"report", 4, 6, "2.1"},
+	    {"indicator", 1, 1, "2.1"}, {"indicator", 2, 1, "2.1"}, {"malware", 3, 2, "2.1"},
+	    {"indicator", 1, 2, "2.1"}, {"report", 4, 4, "2.1"},    {"indicator", 1, 3, "2.1"},
+	    {"indicator", 2, 5, "2.0"}, {"report", 4, 6, "2.1"},
 	};
 	struct fx_obj o;
 
@@ -254,7 +254,8 @@ static void test_filter_versions(void **state)
 static void test_filter_fields(void **state)
 {
 	struct fx *f = *state;
-	const char *ind[] = {"indicator"}, *ind_rep[] = {"indicator", "report"}, *none[] = {"x-none"};
+	const char *ind[] = {"indicator"}, *ind_rep[] = {"indicator", "report"},
+	           *none[] = {"x-none"};
 	const char *s21[] = {"2.1"}, *s20[] = {"2.0"}, *both[] = {"2.0", "2.1"};
 	char id1[96], id3[96];
 	const char *ids[2] = {id1, id3};
@@ -274,7 +275,8 @@ static void test_filter_fields(void **state)
 	flt.types = ind_rep;
 	flt.n_types = 2;
 	flt.versions = JIC_VERSION_ALL;
-	assert_string_equal(query(f->s, COLL_A, &flt, NULL, &s), "1@01,2@01,1@02,4@04,1@03,2@05,4@06");
+	assert_string_equal(query(f->s, COLL_A, &flt, NULL, &s),
+	                    "1@01,2@01,1@02,4@04,1@03,2@05,4@06");
 	flt.types = none;
 	flt.n_types = 1;
 	assert_string_equal(query(f->s, COLL_A, &flt, NULL, &s), "");
@@ -432,8 +434,9 @@ static void test_delete(void **state)
 	assert_int_equal(jic_store_objects_delete(f->s, COLL_A, id1, &flt, &del, NULL),
 	                 JIC_ENOTFOUND);
 	assert_int_equal(del, 0);
-	assert_int_equal(jic_store_objects_delete(f->s, COLL_A, "indicator--nope", &flt, &del, NULL),
-	                 JIC_ENOTFOUND);
+	assert_int_equal(
+	    jic_store_objects_delete(f->s, COLL_A, "indicator--nope", &flt, &del, NULL),
+	    JIC_ENOTFOUND);
 	assert_int_equal(jic_store_objects_delete(f->s, "gamma", id1, &flt, &del, NULL),
 	                 JIC_ENOTFOUND);
 	jic_filter_init(&flt, 100);
@@ -493,24 +496,30 @@ static void test_query_plans(void **state)
 	assert_true(plan_uses(db, sql, "objects_added", "TEMP B-TREE"));
 	snprintf(sql, sizeof(sql), "%s AND o.type IN (?,?) ORDER BY o.date_added_us LIMIT ?", page);
 	assert_true(plan_uses(db, sql, "objects_added", "TEMP B-TREE"));
-	snprintf(sql, sizeof(sql), "SELECT o.json FROM objects o INDEXED BY objects_type"
+	snprintf(sql, sizeof(sql),
+	         "SELECT o.json FROM objects o INDEXED BY objects_type"
 	         " WHERE o.coll = ? AND o.date_added_us > ? AND o.type IN (?) AND (o.latest = 1)"
 	         " ORDER BY o.date_added_us LIMIT ?");
 	assert_true(plan_uses(db, sql, "objects_type", "TEMP B-TREE"));
-	snprintf(sql, sizeof(sql),
-	         "%s AND (NOT EXISTS (SELECT 1 FROM objects o2 WHERE o2.coll = o.coll AND o2.id = o.id"
-	         " AND o2.modified_us < o.modified_us AND o2.spec_version IN (?)))"
-	         " ORDER BY o.date_added_us LIMIT ?", page);
+	snprintf(
+	    sql, sizeof(sql),
+	    "%s AND (NOT EXISTS (SELECT 1 FROM objects o2 WHERE o2.coll = o.coll AND o2.id = o.id"
+	    " AND o2.modified_us < o.modified_us AND o2.spec_version IN (?)))"
+	    " ORDER BY o.date_added_us LIMIT ?",
+	    page);
 	assert_true(plan_uses(db, sql, "objects_version", "SCAN o2"));
-	snprintf(sql, sizeof(sql), "SELECT o.json FROM objects o INDEXED BY objects_version"
+	snprintf(sql, sizeof(sql),
+	         "SELECT o.json FROM objects o INDEXED BY objects_version"
 	         " WHERE o.coll = ? AND o.date_added_us > ? AND o.id IN (?)"
 	         " ORDER BY o.date_added_us LIMIT ?");
 	assert_true(plan_uses(db, sql, "objects_version", "SCAN"));
-	assert_true(plan_uses(db, "SELECT ckey FROM collections WHERE id = ?1 UNION ALL"
-	                          " SELECT ckey FROM collections WHERE alias = ?1 LIMIT 1",
+	assert_true(plan_uses(db,
+	                      "SELECT ckey FROM collections WHERE id = ?1 UNION ALL"
+	                      " SELECT ckey FROM collections WHERE alias = ?1 LIMIT 1",
 	                      "sqlite_autoindex_collections_1", "SCAN"));
-	assert_true(plan_uses(db, "SELECT t.id FROM tokens t JOIN accounts a ON a.id = t.account_id"
-	                          " JOIN members m ON m.id = a.member_id WHERE t.hash = ?1",
+	assert_true(plan_uses(db,
+	                      "SELECT t.id FROM tokens t JOIN accounts a ON a.id = t.account_id"
+	                      " JOIN members m ON m.id = a.member_id WHERE t.hash = ?1",
 	                      "sqlite_autoindex_tokens_2", "SCAN"));
 	sqlite3_close(db);
 }
@@ -518,15 +527,15 @@ static void test_query_plans(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_round_trip, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_duplicates_conflicts, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_date_added_increasing, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_filter_versions, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_filter_fields, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_paging, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_callback_stops, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_delete, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_query_plans, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_round_trip, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_duplicates_conflicts, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_date_added_increasing, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_filter_versions, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_filter_fields, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_paging, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_callback_stops, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_delete, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_query_plans, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,7 +24,8 @@ static void add_token(struct jic_store *s, const char *id, const char *account, 
 	assert_int_equal(jic_store_token_add(s, &t, hash, NULL), JIC_OK);
 }
 
-static enum jic_rc auth(struct jic_store *s, uint8_t fill, int64_t now_us, struct jic_principal *who)
+static enum jic_rc auth(struct jic_store *s, uint8_t fill, int64_t now_us,
+                        struct jic_principal *who)
 {
 	uint8_t hash[32];
 
@@ -222,10 +223,10 @@ static void test_auth(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_members, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_accounts, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_tokens, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_auth, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_members, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_accounts, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_tokens, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_auth, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

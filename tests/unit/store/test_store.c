@@ -69,8 +69,9 @@ static void test_upgrade(void **state)
 	jic_store_close(f->s);
 	f->s = NULL;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP INDEX objects_type; PRAGMA user_version = 1", NULL,
-	                              NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db, "DROP INDEX objects_type; PRAGMA user_version = 1", NULL, NULL, NULL),
+	    SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(pragma_int(f->path, "user_version"), 1);
 	f->s = fx_open(f);
@@ -89,8 +90,9 @@ static void test_upgrade(void **state)
 		jic_filter_init(&flt, 10);
 		flt.types = types;
 		flt.n_types = 1;
-		assert_int_equal(jic_store_objects_get(f->s, COLL_A, &flt, count_rows, &seen, &page,
-		                                       NULL), JIC_OK);
+		assert_int_equal(
+		    jic_store_objects_get(f->s, COLL_A, &flt, count_rows, &seen, &page, NULL),
+		    JIC_OK);
 		assert_int_equal(seen, 1);
 	}
 }
@@ -212,8 +214,8 @@ static void test_status(void **state)
 	free(json);
 
 	/* The owner may update it; another member neither sees nor overwrites it. */
-	assert_int_equal(jic_store_status_put(f->s, "st-1", "m1", "{\"status\":\"complete\"}", NULL),
-	                 JIC_OK);
+	assert_int_equal(
+	    jic_store_status_put(f->s, "st-1", "m1", "{\"status\":\"complete\"}", NULL), JIC_OK);
 	assert_int_equal(jic_store_status_get(f->s, "st-1", "m2", &json, &d), JIC_ENOTFOUND);
 	assert_null(json);
 	assert_int_equal(jic_store_status_put(f->s, "st-1", "m2", "{}", NULL), JIC_EEXISTS);
@@ -265,14 +267,14 @@ static void test_two_handles(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_open_and_reopen, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_upgrade, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_newer_schema_refused, fx_setup, fx_teardown),
-		cmocka_unit_test(test_open_fails_cleanly),
-		cmocka_unit_test_setup_teardown(test_concurrent_create, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_node, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_status, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_two_handles, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_open_and_reopen, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_upgrade, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_newer_schema_refused, fx_setup, fx_teardown),
+	    cmocka_unit_test(test_open_fails_cleanly),
+	    cmocka_unit_test_setup_teardown(test_concurrent_create, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_node, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_status, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_two_handles, fx_setup, fx_teardown),
 	};
 
 	jic_log_set_level(JIC_LOG_WARN);
