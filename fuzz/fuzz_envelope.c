@@ -17,7 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (jic_stix_parse_envelope((const char *)data, size, &objs, &d) != JIC_OK)
 		return 0;
-	json_array_foreach(objs, i, obj) {
+	json_array_foreach(objs, i, obj)
+	{
 		/* On success every field must point at live data; touching it lets
 		 * ASan catch a dangling pointer. */
 		if (jic_stix_check(obj, &out, &d) == JIC_OK &&

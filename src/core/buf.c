@@ -103,13 +103,34 @@ enum jic_rc jic_buf_add_jstr(struct jic_buf *b, const char *s)
 			break;
 		esc[0] = '\\';
 		switch (*p) {
-		case '"': esc[1] = '"'; rc = jic_buf_add(b, esc, 2); break;
-		case '\\': esc[1] = '\\'; rc = jic_buf_add(b, esc, 2); break;
-		case '\n': esc[1] = 'n'; rc = jic_buf_add(b, esc, 2); break;
-		case '\r': esc[1] = 'r'; rc = jic_buf_add(b, esc, 2); break;
-		case '\t': esc[1] = 't'; rc = jic_buf_add(b, esc, 2); break;
-		case '\b': esc[1] = 'b'; rc = jic_buf_add(b, esc, 2); break;
-		case '\f': esc[1] = 'f'; rc = jic_buf_add(b, esc, 2); break;
+		case '"':
+			esc[1] = '"';
+			rc = jic_buf_add(b, esc, 2);
+			break;
+		case '\\':
+			esc[1] = '\\';
+			rc = jic_buf_add(b, esc, 2);
+			break;
+		case '\n':
+			esc[1] = 'n';
+			rc = jic_buf_add(b, esc, 2);
+			break;
+		case '\r':
+			esc[1] = 'r';
+			rc = jic_buf_add(b, esc, 2);
+			break;
+		case '\t':
+			esc[1] = 't';
+			rc = jic_buf_add(b, esc, 2);
+			break;
+		case '\b':
+			esc[1] = 'b';
+			rc = jic_buf_add(b, esc, 2);
+			break;
+		case '\f':
+			esc[1] = 'f';
+			rc = jic_buf_add(b, esc, 2);
+			break;
 		default:
 			memcpy(esc, "\\u00", 4);
 			rc = jic_buf_add(b, esc, 4);

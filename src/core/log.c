@@ -19,7 +19,7 @@ void jic_log_set_level(enum jic_log_level lvl)
 
 void jic_log(enum jic_log_level lvl, const char *fmt, ...)
 {
-	static const char *const names[] = { "DEBUG", "INFO", "WARN", "ERROR" };
+	static const char *const names[] = {"DEBUG", "INFO", "WARN", "ERROR"};
 	char line[LINE_MAX_BYTES];
 	char ts[JIC_TIME_LEN];
 	size_t n;

@@ -46,7 +46,7 @@ static int is_leap(int64_t y)
 
 static int days_in_month(int64_t y, int m)
 {
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 	return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
@@ -116,7 +116,8 @@ enum jic_rc jic_time_parse(const char *s, int64_t *us)
 	if (p[0] != 'Z' || p[1] != '\0')
 		goto out;
 	*us = (days_from_civil(year, mon, day) * SEC_PER_DAY + hour * 3600LL + min * 60LL + sec) *
-		      US_PER_SEC + frac;
+	          US_PER_SEC +
+	      frac;
 	rc = JIC_OK;
 out:
 	return rc;
@@ -141,7 +142,6 @@ void jic_time_format(int64_t us, char out[JIC_TIME_LEN])
 		days--;
 	}
 	civil_from_days(days, &year, &mon, &day);
-	snprintf(out, JIC_TIME_LEN, "%04lld-%02d-%02dT%02d:%02d:%02d.%06lldZ", (long long)year,
-	         mon, day, (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60),
-	         (long long)frac);
+	snprintf(out, JIC_TIME_LEN, "%04lld-%02d-%02dT%02d:%02d:%02d.%06lldZ", (long long)year, mon,
+	         day, (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), (long long)frac);
 }

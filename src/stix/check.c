@@ -20,10 +20,25 @@ enum kind {
 };
 
 static const char *const sco_types[] = {
-	"artifact", "autonomous-system", "directory", "domain-name", "email-addr",
-	"email-message", "file", "ipv4-addr", "ipv6-addr", "mac-addr", "mutex",
-	"network-traffic", "process", "software", "url", "user-account",
-	"windows-registry-key", "x509-certificate", NULL,
+    "artifact",
+    "autonomous-system",
+    "directory",
+    "domain-name",
+    "email-addr",
+    "email-message",
+    "file",
+    "ipv4-addr",
+    "ipv6-addr",
+    "mac-addr",
+    "mutex",
+    "network-traffic",
+    "process",
+    "software",
+    "url",
+    "user-account",
+    "windows-registry-key",
+    "x509-certificate",
+    NULL,
 };
 
 /* Required properties of the core SDO, SRO and meta types; the conditional
@@ -34,46 +49,46 @@ struct required {
 };
 
 static const struct required required_props[] = {
-	{ "attack-pattern", { "name" } },
-	{ "campaign", { "name" } },
-	{ "course-of-action", { "name" } },
-	{ "grouping", { "context", "object_refs" } },
-	{ "identity", { "name" } },
-	{ "incident", { "name" } },
-	{ "indicator", { "pattern", "pattern_type", "valid_from" } },
-	{ "infrastructure", { "name" } },
-	{ "intrusion-set", { "name" } },
-	{ "location", { NULL } },
-	{ "malware", { "is_family" } },
-	{ "malware-analysis", { "product" } },
-	{ "note", { "content", "object_refs" } },
-	{ "observed-data", { "first_observed", "last_observed", "number_observed" } },
-	{ "opinion", { "object_refs", "opinion" } },
-	{ "report", { "name", "object_refs", "published" } },
-	{ "threat-actor", { "name" } },
-	{ "tool", { "name" } },
-	{ "vulnerability", { "name" } },
-	{ "relationship", { "relationship_type", "source_ref", "target_ref" } },
-	{ "sighting", { "sighting_of_ref" } },
-	{ "language-content", { "object_ref", "contents" } },
-	{ "extension-definition", { "name", "schema", "version", "extension_types" } },
-	{ NULL, { NULL } },
+    {"attack-pattern", {"name"}},
+    {"campaign", {"name"}},
+    {"course-of-action", {"name"}},
+    {"grouping", {"context", "object_refs"}},
+    {"identity", {"name"}},
+    {"incident", {"name"}},
+    {"indicator", {"pattern", "pattern_type", "valid_from"}},
+    {"infrastructure", {"name"}},
+    {"intrusion-set", {"name"}},
+    {"location", {NULL}},
+    {"malware", {"is_family"}},
+    {"malware-analysis", {"product"}},
+    {"note", {"content", "object_refs"}},
+    {"observed-data", {"first_observed", "last_observed", "number_observed"}},
+    {"opinion", {"object_refs", "opinion"}},
+    {"report", {"name", "object_refs", "published"}},
+    {"threat-actor", {"name"}},
+    {"tool", {"name"}},
+    {"vulnerability", {"name"}},
+    {"relationship", {"relationship_type", "source_ref", "target_ref"}},
+    {"sighting", {"sighting_of_ref"}},
+    {"language-content", {"object_ref", "contents"}},
+    {"extension-definition", {"name", "schema", "version", "extension_types"}},
+    {NULL, {NULL}},
 };
 
 /* Properties only SDOs/SROs carry: a type we do not know that has any of them
  * is judged as an SDO (core.json), otherwise as a custom observable. */
 static const char *const sdo_only_props[] = {
-	"created", "modified", "created_by_ref", "revoked", "labels", "confidence",
-	"lang", "external_references", NULL,
+    "created",    "modified", "created_by_ref",      "revoked", "labels",
+    "confidence", "lang",     "external_references", NULL,
 };
 
 /* Optional timestamp properties of the core types, checked when present. */
 static const char *const ts_props[] = {
-	"first_seen", "last_seen", "valid_from", "valid_until", "published",
-	"first_observed", "last_observed", "start_time", "stop_time", NULL,
+    "first_seen",     "last_seen",     "valid_from", "valid_until", "published",
+    "first_observed", "last_observed", "start_time", "stop_time",   NULL,
 };
 
-static const char *const tlp_words[] = { "white", "green", "amber", "red", NULL };
+static const char *const tlp_words[] = {"white", "green", "amber", "red", NULL};
 
 static int in_list(const char *s, const char *const *list)
 {
@@ -114,8 +129,7 @@ static int uuid_valid(const char *u)
  * identifier needs) ends with a letter or digit. */
 static int type_valid(const char *t, size_t n)
 {
-	if (n < TYPE_MIN || n > TYPE_MAX || t[0] < 'a' || t[0] > 'z' ||
-	    !is_lower_alnum(t[n - 1]))
+	if (n < TYPE_MIN || n > TYPE_MAX || t[0] < 'a' || t[0] > 'z' || !is_lower_alnum(t[n - 1]))
 		return 0;
 	for (size_t i = 1; i < n; i++) {
 		if (t[i] == '-') {
@@ -163,8 +177,8 @@ static enum jic_rc verdict(const char *key, const char *why, struct jic_diag *d)
 
 /* A timestamp property: RFC 3339 UTC; with millis, at least three fraction
  * digits as core.json's timestamp_millis pattern demands. */
-static enum jic_rc check_ts(json_t *obj, const char *key, int millis, const char **str,
-                            int64_t *us, struct jic_diag *d)
+static enum jic_rc check_ts(json_t *obj, const char *key, int millis, const char **str, int64_t *us,
+                            struct jic_diag *d)
 {
 	json_t *v = json_object_get(obj, key);
 	const char *s = json_string_value(v), *dot, *why = NULL;
@@ -195,7 +209,8 @@ static enum jic_rc check_refs(json_t *v, const char *key, struct jic_diag *d)
 
 	if (!json_is_array(v) || json_array_size(v) == 0)
 		rc = verdict(key, "is not a non-empty array", d);
-	json_array_foreach(v, i, e) {
+	json_array_foreach(v, i, e)
+	{
 		if (rc == JIC_OK)
 			rc = check_ref(e, key, d);
 	}
@@ -213,7 +228,8 @@ static enum jic_rc walk_object(json_t *obj, int depth, int skip_objects, struct 
 	json_t *v;
 	size_t n;
 
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		n = strlen(key);
 		/* A custom property ("x_" prefix, STIX 2.1 section 11.1) holding "" refers
 		 * to nothing: ATT&CK writes x_mitre_data_source_ref that way, and the
@@ -245,7 +261,8 @@ static enum jic_rc walk_refs(json_t *v, int depth, int skip_objects, struct jic_
 	else if (json_is_object(v))
 		rc = walk_object(v, depth, skip_objects, d);
 	else
-		json_array_foreach(v, i, e) {
+		json_array_foreach(v, i, e)
+		{
 			if (json_is_object(e) || json_is_array(e))
 				rc = walk_refs(e, depth + 1, 0, d);
 			if (rc != JIC_OK)
@@ -305,8 +322,8 @@ static enum jic_rc check_extref(json_t *r, struct jic_diag *d)
 	else if (strcmp(s, "capec") == 0 &&
 	         (e == NULL || !has_prefix(e, "CAPEC-") || !digits_from(e + 6, 1)))
 		why = "from capec needs a CAPEC-n external_id";
-	else if (strcmp(s, "cve") == 0 && (e == NULL || !has_prefix(e, "CVE-") ||
-	                                   strlen(e) < 13 || e[8] != '-' || !digits_from(e + 9, 4)))
+	else if (strcmp(s, "cve") == 0 && (e == NULL || !has_prefix(e, "CVE-") || strlen(e) < 13 ||
+	                                   e[8] != '-' || !digits_from(e + 9, 4)))
 		why = "from cve needs a CVE external_id";
 	else if (eid == NULL && url == NULL && !json_is_string(json_object_get(r, "description")))
 		why = "needs external_id, description or url";
@@ -322,7 +339,8 @@ static enum jic_rc check_extrefs(json_t *obj, struct jic_diag *d)
 
 	if (refs != NULL && (!json_is_array(refs) || json_array_size(refs) == 0))
 		rc = verdict("external_references", "is not a non-empty array", d);
-	json_array_foreach(refs, i, r) {
+	json_array_foreach(refs, i, r)
+	{
 		if (rc == JIC_OK)
 			rc = check_extref(r, d);
 	}
@@ -351,7 +369,8 @@ static enum jic_rc check_granular(json_t *obj, struct jic_diag *d)
 
 	if (gms != NULL && (!json_is_array(gms) || json_array_size(gms) == 0))
 		why = "is not a non-empty array";
-	json_array_foreach(gms, i, gm) {
+	json_array_foreach(gms, i, gm)
+	{
 		if (why == NULL)
 			why = granular_why(gm);
 	}
@@ -366,7 +385,8 @@ static enum jic_rc check_marking_refs(json_t *obj, struct jic_diag *d)
 	json_t *r;
 
 	/* The walk has made sure these are identifiers. */
-	json_array_foreach(refs, i, r) {
+	json_array_foreach(refs, i, r)
+	{
 		if (!has_prefix(json_string_value(r), "marking-definition--"))
 			why = "names an object that is not a marking-definition";
 	}
@@ -382,11 +402,12 @@ static enum jic_rc check_extensions(json_t *obj, struct jic_diag *d)
 
 	if (exts != NULL && (!json_is_object(exts) || json_object_size(exts) == 0))
 		why = "is not a non-empty object";
-	json_object_foreach(exts, key, v) {
+	json_object_foreach(exts, key, v)
+	{
 		size_t n = strlen(key);
-		int ok = has_prefix(key, "extension-definition--") ?
-			jic_stix_id_valid(key) :
-			ends_with(key, n, "-ext") && type_valid(key, n);
+		int ok = has_prefix(key, "extension-definition--")
+		             ? jic_stix_id_valid(key)
+		             : ends_with(key, n, "-ext") && type_valid(key, n);
 
 		if (why == NULL && !ok)
 			why = "has a key that is neither <name>-ext nor an extension-definition id";
@@ -410,8 +431,7 @@ static enum jic_rc check_marking(json_t *obj, struct jic_diag *d)
 		why = "a marking needs \"definition_type\" and \"definition\"";
 	else if (strcmp(dt, "tlp") == 0 && (tlp == NULL || !in_list(tlp, tlp_words)))
 		why = "a tlp marking needs \"tlp\" white, green, amber or red";
-	else if (strcmp(dt, "statement") == 0 &&
-	         !json_is_string(json_object_get(def, "statement")))
+	else if (strcmp(dt, "statement") == 0 && !json_is_string(json_object_get(def, "statement")))
 		why = "a statement marking needs \"statement\"";
 	return verdict(NULL, why, d);
 }
@@ -484,7 +504,8 @@ static enum jic_rc check_conditional(json_t *obj, const char *type, struct jic_d
 		why = malware_why(obj);
 	else if (strcmp(type, "location") == 0)
 		why = location_why(obj);
-	else if (strcmp(type, "observed-data") == 0 && has(obj, "objects") == has(obj, "object_refs"))
+	else if (strcmp(type, "observed-data") == 0 &&
+	         has(obj, "objects") == has(obj, "object_refs"))
 		why = "observed-data needs one of objects, object_refs";
 	else if (strcmp(type, "malware-analysis") == 0 && !has(obj, "result") &&
 	         !has(obj, "analysis_sco_refs"))
@@ -585,8 +606,7 @@ static enum jic_rc check_header(json_t *obj, enum kind kind, struct jic_stix_obj
 	return rc;
 }
 
-static enum jic_rc check_body(json_t *obj, const char *type, enum kind kind,
-                              struct jic_diag *d)
+static enum jic_rc check_body(json_t *obj, const char *type, enum kind kind, struct jic_diag *d)
 {
 	enum jic_rc rc;
 
@@ -612,7 +632,7 @@ static enum jic_rc check_body(json_t *obj, const char *type, enum kind kind,
 
 enum jic_rc jic_stix_check(json_t *obj, struct jic_stix_obj *out, struct jic_diag *d)
 {
-	struct jic_stix_obj o = { 0 };
+	struct jic_stix_obj o = {0};
 	enum jic_rc rc = JIC_OK;
 	json_t *type, *id;
 	size_t tlen;
@@ -624,8 +644,8 @@ enum jic_rc jic_stix_check(json_t *obj, struct jic_stix_obj *out, struct jic_dia
 	}
 	type = json_object_get(obj, "type");
 	id = json_object_get(obj, "id");
-	if (!json_is_string(type) || !type_valid(json_string_value(type),
-	                                         strlen(json_string_value(type)))) {
+	if (!json_is_string(type) ||
+	    !type_valid(json_string_value(type), strlen(json_string_value(type)))) {
 		rc = jic_fail(d, JIC_EUNPROC, "\"type\" is missing or malformed");
 		goto out;
 	}
@@ -638,7 +658,8 @@ enum jic_rc jic_stix_check(json_t *obj, struct jic_stix_obj *out, struct jic_dia
 	if (!json_is_string(id) || !jic_stix_id_valid(json_string_value(id)) ||
 	    strncmp(json_string_value(id), o.type, tlen) != 0 ||
 	    strncmp(json_string_value(id) + tlen, "--", 2) != 0) {
-		rc = jic_fail(d, JIC_EUNPROC, "\"id\" is not \"%s--\" and an RFC 4122 UUID", o.type);
+		rc =
+		    jic_fail(d, JIC_EUNPROC, "\"id\" is not \"%s--\" and an RFC 4122 UUID", o.type);
 		goto out;
 	}
 	o.id = json_string_value(id);

@@ -140,10 +140,10 @@ static void test_diag(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_growth),   cmocka_unit_test(test_adds_addf),
-		cmocka_unit_test(test_addf_long), cmocka_unit_test(test_jstr),
-		cmocka_unit_test(test_jstr_roundtrip), cmocka_unit_test(test_take),
-		cmocka_unit_test(test_diag),
+	    cmocka_unit_test(test_growth),         cmocka_unit_test(test_adds_addf),
+	    cmocka_unit_test(test_addf_long),      cmocka_unit_test(test_jstr),
+	    cmocka_unit_test(test_jstr_roundtrip), cmocka_unit_test(test_take),
+	    cmocka_unit_test(test_diag),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -51,16 +51,37 @@ static void test_leap_years(void **state)
 static void test_parse_bad(void **state)
 {
 	static const char *const bad[] = {
-		"", "2017", "2017-01-01", "2017-01-01T00:00:00", "2017-01-01T00:00:00z",
-		"2017-01-01t00:00:00Z", "2017-01-01 00:00:00Z", "2017-01-01T00:00:00+00:00",
-		"2017-01-01T00:00:00.Z", "2017-01-01T00:00:00ZZ", "2017-01-01T00:00:00Z ",
-		" 2017-01-01T00:00:00Z", "2017-02-30T00:00:00Z", "2023-02-29T00:00:00Z",
-		"1900-02-29T00:00:00Z", "2017-04-31T00:00:00Z", "2017-13-01T00:00:00Z",
-		"2017-00-10T00:00:00Z", "2017-01-00T00:00:00Z", "2017-01-32T00:00:00Z",
-		"2017-01-01T24:00:00Z", "2017-01-01T23:60:00Z", "2017-01-01T12:00:60Z",
-		"2017-01-01T23:59:61Z", "0000-01-01T00:00:00Z", "+2017-01-01T00:00:00Z",
-		"2017-1-01T00:00:00Z", "2017-01-01T0:00:00Z", "20a7-01-01T00:00:00Z",
-		"2017-01-01T00:00:00.12a4Z", "99999-01-01T00:00:00Z",
+	    "",
+	    "2017",
+	    "2017-01-01",
+	    "2017-01-01T00:00:00",
+	    "2017-01-01T00:00:00z",
+	    "2017-01-01t00:00:00Z",
+	    "2017-01-01 00:00:00Z",
+	    "2017-01-01T00:00:00+00:00",
+	    "2017-01-01T00:00:00.Z",
+	    "2017-01-01T00:00:00ZZ",
+	    "2017-01-01T00:00:00Z ",
+	    " 2017-01-01T00:00:00Z",
+	    "2017-02-30T00:00:00Z",
+	    "2023-02-29T00:00:00Z",
+	    "1900-02-29T00:00:00Z",
+	    "2017-04-31T00:00:00Z",
+	    "2017-13-01T00:00:00Z",
+	    "2017-00-10T00:00:00Z",
+	    "2017-01-00T00:00:00Z",
+	    "2017-01-32T00:00:00Z",
+	    "2017-01-01T24:00:00Z",
+	    "2017-01-01T23:60:00Z",
+	    "2017-01-01T12:00:60Z",
+	    "2017-01-01T23:59:61Z",
+	    "0000-01-01T00:00:00Z",
+	    "+2017-01-01T00:00:00Z",
+	    "2017-1-01T00:00:00Z",
+	    "2017-01-01T0:00:00Z",
+	    "20a7-01-01T00:00:00Z",
+	    "2017-01-01T00:00:00.12a4Z",
+	    "99999-01-01T00:00:00Z",
 	};
 	int64_t us = 7;
 
@@ -95,7 +116,8 @@ static void test_roundtrip(void **state)
 
 	(void)state;
 	/* A spread of instants over the whole range, including leap days. */
-	for (us = -62135596800000000LL; us < 253402300799999999LL; us += 86400000000LL * 97 + 3607000123LL) {
+	for (us = -62135596800000000LL; us < 253402300799999999LL;
+	     us += 86400000000LL * 97 + 3607000123LL) {
 		jic_time_format(us, out);
 		assert_int_equal(jic_time_parse(out, &back), JIC_OK);
 		assert_int_equal(back, us);
@@ -118,7 +140,7 @@ static void test_now(void **state)
 
 static void test_log_line(void **state)
 {
-	char line[256] = { 0 };
+	char line[256] = {0};
 	int fds[2], saved;
 	ssize_t n;
 	int64_t us;
@@ -147,10 +169,10 @@ static void test_log_line(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_known), cmocka_unit_test(test_leap_years),
-		cmocka_unit_test(test_parse_bad),   cmocka_unit_test(test_format),
-		cmocka_unit_test(test_roundtrip),   cmocka_unit_test(test_now),
-		cmocka_unit_test(test_log_line),
+	    cmocka_unit_test(test_parse_known), cmocka_unit_test(test_leap_years),
+	    cmocka_unit_test(test_parse_bad),   cmocka_unit_test(test_format),
+	    cmocka_unit_test(test_roundtrip),   cmocka_unit_test(test_now),
+	    cmocka_unit_test(test_log_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -69,15 +69,17 @@ static void test_hash_vectors(void **state)
 	/* BLAKE2b with a 32-byte digest (RFC 7693 parameters), unkeyed. */
 	jic_crypto_hash("abc", 3, h);
 	jic_crypto_hex(h, sizeof(h), hex);
-	assert_string_equal(hex, "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
+	assert_string_equal(hex,
+	                    "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
 	jic_crypto_hash("", 0, h);
 	jic_crypto_hex(h, sizeof(h), hex);
-	assert_string_equal(hex, "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
+	assert_string_equal(hex,
+	                    "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
 }
 
 static void test_hex(void **state)
 {
-	const uint8_t in[] = { 0x00, 0x0f, 0xa5, 0xff };
+	const uint8_t in[] = {0x00, 0x0f, 0xa5, 0xff};
 	char out[9];
 
 	(void)state;
@@ -105,9 +107,9 @@ static void test_secret_equal(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_token),        cmocka_unit_test(test_uuid),
-		cmocka_unit_test(test_hash_vectors), cmocka_unit_test(test_hex),
-		cmocka_unit_test(test_secret_equal),
+	    cmocka_unit_test(test_token),        cmocka_unit_test(test_uuid),
+	    cmocka_unit_test(test_hash_vectors), cmocka_unit_test(test_hex),
+	    cmocka_unit_test(test_secret_equal),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -13,10 +13,10 @@
 #define UUID "8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"
 
 static const char *const indicator =
-	"{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--" UUID "\","
-	"\"created\":\"2016-04-06T20:03:48.000Z\",\"modified\":\"2016-04-06T20:03:48.123Z\","
-	"\"pattern\":\"[ipv4-addr:value = '198.51.100.1']\",\"pattern_type\":\"stix\","
-	"\"valid_from\":\"2016-01-01T00:00:00Z\"}";
+    "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--" UUID "\","
+    "\"created\":\"2016-04-06T20:03:48.000Z\",\"modified\":\"2016-04-06T20:03:48.123Z\","
+    "\"pattern\":\"[ipv4-addr:value = '198.51.100.1']\",\"pattern_type\":\"stix\","
+    "\"valid_from\":\"2016-01-01T00:00:00Z\"}";
 
 static json_t *load(const char *s)
 {
@@ -43,11 +43,12 @@ static json_t *indicator_with(const char *key, const char *value)
 static void expect_rc(json_t *o, enum jic_rc want, const char *what)
 {
 	struct jic_stix_obj out;
-	struct jic_diag d = { 0 };
+	struct jic_diag d = {0};
 	enum jic_rc rc = jic_stix_check(o, &out, &d);
 
 	if (rc != want)
-		fail_msg("%s: rc %s (%s), want %s", what, jic_rc_name(rc), d.msg, jic_rc_name(want));
+		fail_msg("%s: rc %s (%s), want %s", what, jic_rc_name(rc), d.msg,
+		         jic_rc_name(want));
 	if (rc != JIC_OK)
 		assert_true(strlen(d.msg) > 0);
 	json_decref(o);
@@ -70,10 +71,10 @@ static void test_ids(void **state)
 	assert_false(jic_stix_id_valid("indicator--"));
 	assert_false(jic_stix_id_valid("indicator-" UUID));
 	assert_false(jic_stix_id_valid("Indicator--" UUID));
-	assert_false(jic_stix_id_valid("ab--" UUID));                 /* type too short */
-	assert_false(jic_stix_id_valid("1ab--" UUID));                /* starts with a digit */
+	assert_false(jic_stix_id_valid("ab--" UUID));  /* type too short */
+	assert_false(jic_stix_id_valid("1ab--" UUID)); /* starts with a digit */
 	assert_false(jic_stix_id_valid("x_y--" UUID));
-	assert_false(jic_stix_id_valid("abc---" UUID));               /* "--" in type */
+	assert_false(jic_stix_id_valid("abc---" UUID)); /* "--" in type */
 	assert_false(jic_stix_id_valid("indicator--" UUID "0"));
 	assert_false(jic_stix_id_valid("indicator--8e2e2d2b-17d4-0cbf-938f-98ee46b3cd3f"));
 	assert_false(jic_stix_id_valid("indicator--8e2e2d2b-17d4-9cbf-938f-98ee46b3cd3f"));
@@ -107,7 +108,7 @@ static void test_type_and_id(void **state)
 	FAIL(indicator_with("type", "7"));
 	FAIL(indicator_with("type", "\"Indicator\""));
 	FAIL(indicator_with("id", NULL));
-	FAIL(indicator_with("id", "\"malware--" UUID "\""));          /* type mismatch */
+	FAIL(indicator_with("id", "\"malware--" UUID "\"")); /* type mismatch */
 	FAIL(indicator_with("id", "\"indicator-x--" UUID "\""));
 	FAIL(indicator_with("id", "\"indicator--8e2e2d2b-17d4-4cbf-038f-98ee46b3cd3f\""));
 	PASS(indicator_with("id", "\"indicator--8E2E2D2B-17D4-4CBF-938F-98EE46B3CD3F\""));
@@ -131,14 +132,14 @@ static void test_timestamps(void **state)
 	(void)state;
 	FAIL(indicator_with("created", NULL));
 	FAIL(indicator_with("modified", NULL));
-	FAIL(indicator_with("created", "\"2016-04-06T20:03:48Z\""));      /* no millis */
-	FAIL(indicator_with("created", "\"2016-04-06T20:03:48.00Z\""));   /* two digits */
+	FAIL(indicator_with("created", "\"2016-04-06T20:03:48Z\""));    /* no millis */
+	FAIL(indicator_with("created", "\"2016-04-06T20:03:48.00Z\"")); /* two digits */
 	PASS(indicator_with("created", "\"2016-04-06T20:03:48.000001Z\""));
 	FAIL(indicator_with("created", "\"2016-04-06 20:03:48.000Z\""));
 	FAIL(indicator_with("created", "\"2016-02-30T20:03:48.000Z\""));
 	FAIL(indicator_with("created", "1459973028"));
-	FAIL(indicator_with("created", "\"2016-04-06T20:03:48.124Z\""));  /* after modified */
-	PASS(indicator_with("created", "\"2016-04-06T20:03:48.123Z\""));  /* equal is fine */
+	FAIL(indicator_with("created", "\"2016-04-06T20:03:48.124Z\"")); /* after modified */
+	PASS(indicator_with("created", "\"2016-04-06T20:03:48.123Z\"")); /* equal is fine */
 	FAIL(indicator_with("valid_from", "\"yesterday\""));
 	PASS(indicator_with("valid_until", "\"2030-01-01T00:00:00Z\""));
 	FAIL(indicator_with("valid_until", "\"2030-01-01\""));
@@ -166,13 +167,15 @@ static void test_refs(void **state)
 static void test_granular(void **state)
 {
 	(void)state;
-	PASS(indicator_with("granular_markings",
-	                    "[{\"selectors\":[\"pattern\"],\"marking_ref\":\"marking-definition--" UUID
+	PASS(indicator_with(
+	    "granular_markings",
+	    "[{\"selectors\":[\"pattern\"],\"marking_ref\":\"marking-definition--" UUID "\"}]"));
+	FAIL(indicator_with(
+	    "granular_markings",
+	    "[{\"selectors\":[\"pattern\"],\"marking_ref\":\"marking-definition\"}]"));
+	FAIL(indicator_with("granular_markings",
+	                    "[{\"selectors\":[\"pattern\"],\"marking_ref\":\"identity--" UUID
 	                    "\"}]"));
-	FAIL(indicator_with("granular_markings",
-	                    "[{\"selectors\":[\"pattern\"],\"marking_ref\":\"marking-definition\"}]"));
-	FAIL(indicator_with("granular_markings",
-	                    "[{\"selectors\":[\"pattern\"],\"marking_ref\":\"identity--" UUID "\"}]"));
 	FAIL(indicator_with("granular_markings",
 	                    "[{\"marking_ref\":\"marking-definition--" UUID "\"}]"));
 	FAIL(indicator_with("granular_markings", "[]"));
@@ -192,7 +195,8 @@ static void test_external_references(void **state)
 	                    "[{\"source_name\":\"a\",\"url\":\" https://example.org\"}]"));
 	FAIL(indicator_with("external_references",
 	                    "[{\"source_name\":\"a\",\"url\":\"https://example.org/a b\"}]"));
-	FAIL(indicator_with("external_references", "[{\"source_name\":\"a\",\"url\":\"noscheme\"}]"));
+	FAIL(indicator_with("external_references",
+	                    "[{\"source_name\":\"a\",\"url\":\"noscheme\"}]"));
 	FAIL(indicator_with("external_references",
 	                    "[{\"source_name\":\"a\",\"url\":\"http://x/%zz\"}]"));
 	FAIL(indicator_with("external_references", "[{\"source_name\":\"a\"}]"));
@@ -207,20 +211,23 @@ static void test_required(void **state)
 	FAIL(indicator_with("pattern", NULL));
 	FAIL(indicator_with("pattern_type", NULL));
 	FAIL(indicator_with("valid_from", NULL));
-	PASS(load("{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--" UUID
-	          "\",\"created\":\"2020-01-01T00:00:00.000Z\",\"modified\":\"2020-01-01T00:00:00.000Z\","
-	          "\"relationship_type\":\"uses\",\"source_ref\":\"malware--" UUID
-	          "\",\"target_ref\":\"tool--" UUID "\"}"));
-	FAIL(load("{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--" UUID
-	          "\",\"created\":\"2020-01-01T00:00:00.000Z\",\"modified\":\"2020-01-01T00:00:00.000Z\","
-	          "\"relationship_type\":\"uses\",\"source_ref\":\"malware--" UUID "\"}"));
-	FAIL(load("{\"type\":\"report\",\"spec_version\":\"2.1\",\"id\":\"report--" UUID
-	          "\",\"created\":\"2020-01-01T00:00:00.000Z\",\"modified\":\"2020-01-01T00:00:00.000Z\","
-	          "\"name\":\"r\",\"published\":\"2020-01-01T00:00:00Z\",\"object_refs\":[]}"));
+	PASS(load(
+	    "{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--" UUID
+	    "\",\"created\":\"2020-01-01T00:00:00.000Z\",\"modified\":\"2020-01-01T00:00:00.000Z\","
+	    "\"relationship_type\":\"uses\",\"source_ref\":\"malware--" UUID
+	    "\",\"target_ref\":\"tool--" UUID "\"}"));
+	FAIL(load(
+	    "{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--" UUID
+	    "\",\"created\":\"2020-01-01T00:00:00.000Z\",\"modified\":\"2020-01-01T00:00:00.000Z\","
+	    "\"relationship_type\":\"uses\",\"source_ref\":\"malware--" UUID "\"}"));
+	FAIL(load(
+	    "{\"type\":\"report\",\"spec_version\":\"2.1\",\"id\":\"report--" UUID
+	    "\",\"created\":\"2020-01-01T00:00:00.000Z\",\"modified\":\"2020-01-01T00:00:00.000Z\","
+	    "\"name\":\"r\",\"published\":\"2020-01-01T00:00:00Z\",\"object_refs\":[]}"));
 }
 
-#define SDO_HEAD(t) \
-	"{\"type\":\"" t "\",\"spec_version\":\"2.1\",\"id\":\"" t "--" UUID "\"," \
+#define SDO_HEAD(t)                                                                                \
+	"{\"type\":\"" t "\",\"spec_version\":\"2.1\",\"id\":\"" t "--" UUID "\","                 \
 	"\"created\":\"2020-01-01T00:00:00.000Z\",\"modified\":\"2020-01-01T00:00:00.000Z\""
 
 static void test_conditional(void **state)
@@ -235,16 +242,19 @@ static void test_conditional(void **state)
 	PASS(load(SDO_HEAD("location") ",\"latitude\":31.9,\"longitude\":35.9}"));
 	FAIL(load(SDO_HEAD("location") ",\"latitude\":31.9}"));
 	FAIL(load(SDO_HEAD("location") ",\"name\":\"Amman\"}"));
-	PASS(load(SDO_HEAD("observed-data") ",\"first_observed\":\"2020-01-01T00:00:00Z\","
-	          "\"last_observed\":\"2020-01-01T00:00:00Z\",\"number_observed\":1,"
-	          "\"object_refs\":[\"ipv4-addr--" UUID "\"]}"));
+	PASS(load(SDO_HEAD(
+	    "observed-data") ",\"first_observed\":\"2020-01-01T00:00:00Z\","
+	                     "\"last_observed\":\"2020-01-01T00:00:00Z\",\"number_observed\":1,"
+	                     "\"object_refs\":[\"ipv4-addr--" UUID "\"]}"));
 	/* The deprecated inline graph refers by local keys, which are not ids. */
-	PASS(load(SDO_HEAD("observed-data") ",\"first_observed\":\"2020-01-01T00:00:00Z\","
-	          "\"last_observed\":\"2020-01-01T00:00:00Z\",\"number_observed\":1,"
-	          "\"objects\":{\"0\":{\"type\":\"ipv4-addr\",\"value\":\"1.2.3.4\"},"
-	          "\"1\":{\"type\":\"network-traffic\",\"src_ref\":\"0\"}}}"));
-	FAIL(load(SDO_HEAD("observed-data") ",\"first_observed\":\"2020-01-01T00:00:00Z\","
-	          "\"last_observed\":\"2020-01-01T00:00:00Z\",\"number_observed\":1}"));
+	PASS(load(SDO_HEAD(
+	    "observed-data") ",\"first_observed\":\"2020-01-01T00:00:00Z\","
+	                     "\"last_observed\":\"2020-01-01T00:00:00Z\",\"number_observed\":1,"
+	                     "\"objects\":{\"0\":{\"type\":\"ipv4-addr\",\"value\":\"1.2.3.4\"},"
+	                     "\"1\":{\"type\":\"network-traffic\",\"src_ref\":\"0\"}}}"));
+	FAIL(load(SDO_HEAD(
+	    "observed-data") ",\"first_observed\":\"2020-01-01T00:00:00Z\","
+	                     "\"last_observed\":\"2020-01-01T00:00:00Z\",\"number_observed\":1}"));
 }
 
 static void test_confidence_labels(void **state)
@@ -258,9 +268,9 @@ static void test_confidence_labels(void **state)
 	FAIL(indicator_with("revoked", "\"no\""));
 }
 
-#define TLP_HEAD \
-	"{\"type\":\"marking-definition\",\"spec_version\":\"2.1\",\"id\":\"marking-definition--" \
-	UUID "\",\"created\":\"2017-01-20T00:00:00.000Z\""
+#define TLP_HEAD                                                                                   \
+	"{\"type\":\"marking-definition\",\"spec_version\":\"2.1\",\"id\":\"marking-definition-"   \
+	"-" UUID "\",\"created\":\"2017-01-20T00:00:00.000Z\""
 
 static void test_marking(void **state)
 {
@@ -271,10 +281,12 @@ static void test_marking(void **state)
 	PASS(load(TLP_HEAD ",\"definition_type\":\"tlp\",\"definition\":{\"tlp\":\"amber\"}}"));
 	FAIL(load(TLP_HEAD ",\"definition_type\":\"tlp\",\"definition\":{\"tlp\":\"clear\"}}"));
 	FAIL(load(TLP_HEAD ",\"definition_type\":\"tlp\",\"definition\":{}}"));
-	PASS(load(TLP_HEAD ",\"definition_type\":\"statement\",\"definition\":{\"statement\":\"c\"}}"));
+	PASS(load(TLP_HEAD
+	          ",\"definition_type\":\"statement\",\"definition\":{\"statement\":\"c\"}}"));
 	FAIL(load(TLP_HEAD ",\"definition_type\":\"statement\",\"definition\":{}}"));
 	FAIL(load(TLP_HEAD "}"));
-	PASS(load(TLP_HEAD ",\"extensions\":{\"extension-definition--" UUID
+	PASS(load(TLP_HEAD
+	          ",\"extensions\":{\"extension-definition--" UUID
 	          "\":{\"extension_type\":\"property-extension\",\"tlp_2_0\":\"clear\"}}}"));
 	FAIL(load("{\"type\":\"marking-definition\",\"spec_version\":\"2.1\",\"id\":"
 	          "\"marking-definition--" UUID "\",\"definition_type\":\"statement\","
@@ -289,15 +301,19 @@ static void test_marking(void **state)
 static void test_artifact(void **state)
 {
 	(void)state;
-	PASS(load("{\"type\":\"artifact\",\"id\":\"artifact--" UUID "\",\"payload_bin\":\"aGk=\"}"));
-	PASS(load("{\"type\":\"artifact\",\"id\":\"artifact--" UUID "\",\"payload_bin\":\"aGkh\"}"));
+	PASS(
+	    load("{\"type\":\"artifact\",\"id\":\"artifact--" UUID "\",\"payload_bin\":\"aGk=\"}"));
+	PASS(
+	    load("{\"type\":\"artifact\",\"id\":\"artifact--" UUID "\",\"payload_bin\":\"aGkh\"}"));
 	FAIL(load("{\"type\":\"artifact\",\"id\":\"artifact--" UUID "\",\"payload_bin\":\"aGk\"}"));
 	FAIL(load("{\"type\":\"artifact\",\"id\":\"artifact--" UUID
 	          "\",\"payload_bin\":\"VBORw0KGgoAAAANSUhEUgAAADI== ...\"}"));
-	FAIL(load("{\"type\":\"artifact\",\"id\":\"artifact--" UUID "\",\"payload_bin\":\"a=Gk\"}"));
+	FAIL(
+	    load("{\"type\":\"artifact\",\"id\":\"artifact--" UUID "\",\"payload_bin\":\"a=Gk\"}"));
 	PASS(load("{\"type\":\"artifact\",\"id\":\"artifact--" UUID
 	          "\",\"url\":\"https://x.org/a\",\"hashes\":{\"MD5\":\"00\"}}"));
-	FAIL(load("{\"type\":\"artifact\",\"id\":\"artifact--" UUID "\",\"url\":\"https://x.org/a\"}"));
+	FAIL(load("{\"type\":\"artifact\",\"id\":\"artifact--" UUID
+	          "\",\"url\":\"https://x.org/a\"}"));
 	FAIL(load("{\"type\":\"artifact\",\"id\":\"artifact--" UUID "\"}"));
 }
 
@@ -311,8 +327,9 @@ static void test_extensions(void **state)
 	FAIL(indicator_with("extensions", "{\"acme\":{\"a\":1}}"));
 	FAIL(indicator_with("extensions", "{\"x-acme-ext\":3}"));
 	FAIL(indicator_with("extensions", "{\"x-acme-ext\":{\"parent_ref\":\"x\"}}"));
-	PASS(load(SDO_HEAD("extension-definition") ",\"name\":\"n\",\"schema\":\"s\","
-	          "\"version\":\"1.0\",\"extension_types\":[\"new-sdo\"]}"));
+	PASS(load(SDO_HEAD(
+	    "extension-definition") ",\"name\":\"n\",\"schema\":\"s\","
+	                            "\"version\":\"1.0\",\"extension_types\":[\"new-sdo\"]}"));
 	FAIL(load(SDO_HEAD("extension-definition") ",\"name\":\"n\",\"schema\":\"s\"}"));
 }
 
@@ -324,7 +341,8 @@ static void test_custom(void **state)
 	FAIL(load("{\"type\":\"x-mitre-collection\",\"spec_version\":\"2.1\",\"id\":"
 	          "\"x-mitre-collection--" UUID "\",\"created_by_ref\":\"identity--" UUID "\"}"));
 	FAIL(load("{\"type\":\"x-acme\",\"id\":\"x-acme--" UUID
-	          "\",\"created\":\"2020-01-01T00:00:00.000Z\",\"modified\":\"2020-01-01T00:00:00.000Z\"}"));
+	          "\",\"created\":\"2020-01-01T00:00:00.000Z\",\"modified\":\"2020-01-01T00:00:00."
+	          "000Z\"}"));
 	/* Without any, it is a custom observable. */
 	PASS(load("{\"type\":\"x-acme-thing\",\"id\":\"x-acme-thing--" UUID "\",\"v\":1}"));
 }
@@ -332,14 +350,21 @@ static void test_custom(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ids),          cmocka_unit_test(test_out),
-		cmocka_unit_test(test_type_and_id),  cmocka_unit_test(test_spec_version),
-		cmocka_unit_test(test_timestamps),   cmocka_unit_test(test_refs),
-		cmocka_unit_test(test_granular),     cmocka_unit_test(test_external_references),
-		cmocka_unit_test(test_required),     cmocka_unit_test(test_conditional),
-		cmocka_unit_test(test_confidence_labels), cmocka_unit_test(test_marking),
-		cmocka_unit_test(test_artifact),     cmocka_unit_test(test_extensions),
-		cmocka_unit_test(test_custom),
+	    cmocka_unit_test(test_ids),
+	    cmocka_unit_test(test_out),
+	    cmocka_unit_test(test_type_and_id),
+	    cmocka_unit_test(test_spec_version),
+	    cmocka_unit_test(test_timestamps),
+	    cmocka_unit_test(test_refs),
+	    cmocka_unit_test(test_granular),
+	    cmocka_unit_test(test_external_references),
+	    cmocka_unit_test(test_required),
+	    cmocka_unit_test(test_conditional),
+	    cmocka_unit_test(test_confidence_labels),
+	    cmocka_unit_test(test_marking),
+	    cmocka_unit_test(test_artifact),
+	    cmocka_unit_test(test_extensions),
+	    cmocka_unit_test(test_custom),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,7 +66,8 @@ static void check_array(json_t *objs, struct tally *t)
 	size_t i;
 	json_t *obj;
 
-	json_array_foreach(objs, i, obj) {
+	json_array_foreach(objs, i, obj)
+	{
 		t->objects++;
 		if (jic_stix_check(obj, &o, &d) != JIC_OK) {
 			const char *id = json_string_value(json_object_get(obj, "id"));
@@ -87,7 +88,7 @@ static void check_array(json_t *objs, struct tally *t)
  * objects, or (single == 1) one bare object. */
 static struct tally check_file(const char *rel)
 {
-	struct tally t = { 0 };
+	struct tally t = {0};
 	char path[4096];
 	struct jic_diag d;
 	json_t *objs = NULL, *root;
@@ -121,8 +122,8 @@ static void expect(const char *rel, size_t objects, size_t failures)
 	struct tally t = check_file(rel);
 
 	if (t.objects != objects || t.failures != failures)
-		fail_msg("%s: %zu objects, %zu failures (want %zu, %zu); first: %s", rel,
-		         t.objects, t.failures, objects, failures, t.first_fail);
+		fail_msg("%s: %zu objects, %zu failures (want %zu, %zu); first: %s", rel, t.objects,
+		         t.failures, objects, failures, t.first_fail);
 }
 
 static void test_attack(void **state)
@@ -143,8 +144,8 @@ static void test_capec(void **state)
 
 static void test_atlas(void **state)
 {
-	static const char *const cs[] = { "0010", "0011", "0012", "0017",
-		                          "0018", "0019", "0020", "0021" };
+	static const char *const cs[] = {"0010", "0011", "0012", "0017",
+	                                 "0018", "0019", "0020", "0021"};
 	struct tally t;
 	size_t objects = 0, failures = 0;
 	char rel[128];
@@ -208,7 +209,7 @@ static void walk_dir(const char *rel, struct tally *t, size_t *bad_b42378e0)
 
 static void test_stix2_data(void **state)
 {
-	struct tally t = { 0 };
+	struct tally t = {0};
 	size_t bad = 0;
 
 	(void)state;
@@ -221,7 +222,7 @@ static void test_stix2_data(void **state)
 
 static void test_examples(void **state)
 {
-	struct tally t = { 0 };
+	struct tally t = {0};
 	size_t none = 0;
 
 	(void)state;
@@ -235,12 +236,9 @@ static void test_examples(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_attack),
-		cmocka_unit_test(test_capec),
-		cmocka_unit_test(test_atlas),
-		cmocka_unit_test(test_sco_examples),
-		cmocka_unit_test(test_stix2_data),
-		cmocka_unit_test(test_examples),
+	    cmocka_unit_test(test_attack),     cmocka_unit_test(test_capec),
+	    cmocka_unit_test(test_atlas),      cmocka_unit_test(test_sco_examples),
+	    cmocka_unit_test(test_stix2_data), cmocka_unit_test(test_examples),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

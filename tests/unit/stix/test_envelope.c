@@ -34,7 +34,9 @@ static void test_good(void **state)
 	assert_int_equal(parse("{\"objects\":[{\"a\":1},{\"b\":2}]}", &n, &d), JIC_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(parse("{\"type\":\"bundle\",\"id\":\"bundle--8e2e2d2b-17d4-4cbf-938f-"
-	                       "98ee46b3cd3f\",\"objects\":[{}]}", &n, &d), JIC_OK);
+	                       "98ee46b3cd3f\",\"objects\":[{}]}",
+	                       &n, &d),
+	                 JIC_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(parse("{}", &n, &d), JIC_OK);
 	assert_int_equal(n, 0);
@@ -42,13 +44,15 @@ static void test_good(void **state)
 	assert_int_equal(n, 0);
 	/* Brackets inside strings do not count as nesting. */
 	assert_int_equal(parse("{\"objects\":[{\"s\":\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
-	                       "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\\\"[[[\"}]}", &n, &d), JIC_OK);
+	                       "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\\\"[[[\"}]}",
+	                       &n, &d),
+	                 JIC_OK);
 	assert_int_equal(n, 1);
 }
 
 static void test_bad(void **state)
 {
-	struct jic_diag d = { 0 };
+	struct jic_diag d = {0};
 	json_t *objs = NULL;
 	size_t n;
 
@@ -86,7 +90,7 @@ static char *nested(int depth)
 
 static void test_depth(void **state)
 {
-	struct jic_diag d = { 0 };
+	struct jic_diag d = {0};
 	char *s;
 	size_t n;
 
@@ -106,9 +110,9 @@ static void test_depth(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_good),
-		cmocka_unit_test(test_bad),
-		cmocka_unit_test(test_depth),
+	    cmocka_unit_test(test_good),
+	    cmocka_unit_test(test_bad),
+	    cmocka_unit_test(test_depth),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
