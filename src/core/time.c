@@ -142,6 +142,10 @@ void jic_time_format(int64_t us, char out[JIC_TIME_LEN])
 		days--;
 	}
 	civil_from_days(days, &year, &mon, &day);
-	snprintf(out, JIC_TIME_LEN, "%04lld-%02d-%02dT%02d:%02d:%02d.%06lldZ", (long long)year, mon,
-	         day, (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), (long long)frac);
+	/* Years outside 0..9999 are never parsed; clamping also lets the compiler
+	 * see that the text always fits. */
+	year = year < 0 ? 0 : year > 9999 ? 9999 : year;
+	snprintf(out, JIC_TIME_LEN, "%04u-%02u-%02uT%02u:%02u:%02u.%06uZ", (unsigned)year,
+	         (unsigned)mon % 100u, (unsigned)day % 100u, (unsigned)(rem / 3600) % 100u,
+	         (unsigned)(rem / 60 % 60), (unsigned)(rem % 60), (unsigned)frac % 1000000u);
 }
