@@ -56,14 +56,33 @@ free_port() {
 
 # Stops one process started here and forgets it, so the next measurement has
 # both cores to itself.
-stop() {
-	local p=$1 sig=${2:-TERM} keep=() q
-	kill -"$sig" "$p" 2>/dev/null || true
-	wait "$p" 2>/dev/null || true
+forget() {
+	local keep=() q
 	for q in "${pids[@]}"; do
-		[ "$q" = "$p" ] || keep+=("$q")
+		[ "$q" = "$1" ] || keep+=("$q")
 	done
 	pids=("${keep[@]+"${keep[@]}"}")
+}
+
+stop() {
+	local p=$1 sig=${2:-TERM}
+	kill -"$sig" "$p" 2>/dev/null || true
+	wait "$p" 2>/dev/null || true
+	forget "$p"
+}
+
+# Runs a measuring command in the background and waits for it: the wait
+# builtin returns at once on Ctrl-C or TERM, so the trap runs without waiting
+# for the command (wrk, for one, treats SIGINT as a normal end), and cleanup
+# stops it.
+run() {
+	local p rc=0
+	"$@" &
+	p=$!
+	pids+=("$p")
+	wait "$p" || rc=$?
+	forget "$p"
+	return "$rc"
 }
 
 wait_http() {
@@ -154,7 +173,7 @@ perf_stop() {
 ingest() {
 	say "ingest: POST in batches of $batch over $conns keep-alive connection(s)"
 	perf_start ingest
-	timeout 150 "$build/bench/bench_ingest" --url "$url/api/collections/$coll/objects/" \
+	run timeout 150 "$build/bench/bench_ingest" --url "$url/api/collections/$coll/objects/" \
 		--token "$token" --objects "$tmp/objects.ndjson" --batch "$batch" --conns "$conns" \
 		>"$tmp/ingest.txt" || die "ingest failed: $(cat "$tmp/ingest.txt")"
 	perf_stop ingest
@@ -163,7 +182,7 @@ ingest() {
 
 wrk_run() {
 	local target=$1 out=$2
-	timeout 60 wrk -t2 -c32 -d"$duration" --latency -H "Authorization: Bearer ${token:-none}" \
+	run timeout 60 wrk -t2 -c32 -d"$duration" --latency -H "Authorization: Bearer ${token:-none}" \
 		-H "Accept: $media" "$target" >"$out"
 }
 
