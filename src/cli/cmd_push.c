@@ -116,10 +116,10 @@ static enum jic_rc load(struct cli *c, const char *path, json_t **objects)
 	if (rc == JIC_OK)
 		rc = parse_objects(c, &raw, objects);
 	if (rc != JIC_OK && c->d.msg[0] && !strstr(c->d.msg, path)) {
-		char msg[sizeof(c->d.msg)];
+		char reason[sizeof(c->d.msg)];
 
-		snprintf(msg, sizeof(msg), "%s: %s", path, c->d.msg);
-		memcpy(c->d.msg, msg, sizeof(msg));
+		memcpy(reason, c->d.msg, sizeof(reason));
+		jic_fail(&c->d, rc, "%s: %s", path, reason);
 	}
 	jic_buf_fini(&raw);
 	jic_buf_fini(&plain);
