@@ -105,7 +105,8 @@ struct jic_node {
 	size_t page_default;          /* limit when the client gives none */
 };
 
-struct jic_store; /* opaque; see store.h */
+struct jic_store;       /* opaque; see store.h */
+struct jic_sync_engine; /* opaque; see sync.h */
 
 /* ---- an HTTP-neutral request and response, as handlers see them ---- */
 struct jic_param {
@@ -126,6 +127,9 @@ struct jic_req {
 	const struct jic_principal *who; /* NULL: anonymous */
 	struct jic_store *store;  /* the calling thread's connection */
 	const struct jic_node *node; /* the node's settings, read-only */
+	struct jic_sync_engine *sync; /* the pull engine; NULL when not running */
+	const uint8_t *node_key;  /* JIC_NODE_KEY_LEN bytes: seals the secrets the
+	                             database keeps (peer tokens); never logged */
 };
 
 /* Filled by a handler. The http layer sends body as is, with content_type,

@@ -33,4 +33,25 @@ void jic_crypto_secret_free(char *p);
 /* Constant-time comparison: 1 when the n bytes at a and b are equal. */
 int jic_crypto_equal(const void *a, const void *b, size_t n);
 
+/* ---- the node key: one 32-byte secret in a file beside the database
+ * (PATH.key, mode 0600), from which the node's other keys are derived. It seals
+ * the secrets the database keeps, so a copy of the database alone reveals none. */
+#define JIC_NODE_KEY_LEN 32
+
+/* Reads the node key from path into key (caller's sodium memory). With create,
+ * a missing file is made with a new random key (never overwritten).
+ * JIC_EIO when it cannot be read or written, JIC_EINVAL when the file is not
+ * exactly one key or is readable by group or others. */
+enum jic_rc jic_crypto_node_key(const char *path, int create, uint8_t key[JIC_NODE_KEY_LEN],
+                                struct jic_diag *d);
+
+/* Seals n bytes at msg with key (XSalsa20-Poly1305, random nonce first).
+ * *box is malloc'ed, *box_len = n + nonce + MAC. */
+enum jic_rc jic_crypto_seal(const uint8_t key[JIC_NODE_KEY_LEN], const void *msg, size_t n,
+                            uint8_t **box, size_t *box_len, struct jic_diag *d);
+/* Opens a sealed box into *msg: sodium memory (free with jic_crypto_secret_free),
+ * NUL-terminated, *len bytes. JIC_ECRYPTO when it was tampered with. */
+enum jic_rc jic_crypto_open(const uint8_t key[JIC_NODE_KEY_LEN], const uint8_t *box,
+                            size_t box_len, char **msg, size_t *len, struct jic_diag *d);
+
 #endif

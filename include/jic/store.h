@@ -11,6 +11,8 @@
 
 #include "jic/core.h"
 
+#define JIC_STIX_ID_LEN 300 /* longest STIX id kept, with the NUL */
+
 /* Opens (creating when absent) the database at path, sets WAL, applies pending
  * migrations and prepares statements. *out is NULL on failure. */
 enum jic_rc jic_store_open(const char *path, struct jic_store **out, struct jic_diag *d);
@@ -129,18 +131,29 @@ struct jic_obj_in {
 	int64_t modified_us;
 	const char *json;     /* compact serialisation, stored and served as is */
 	size_t json_len;
+	const char *origin_member; /* NULL: the call's origin_member */
+	const char *origin_node;   /* NULL: the call's origin_node */
+	int revoked;          /* the version says "revoked": true */
+	int purge;            /* a retraction that purges: it also says "x_jic_purge": true */
 };
 
 enum jic_put_outcome {
 	JIC_PUT_STORED,    /* a new version */
 	JIC_PUT_DUPLICATE, /* the same (id, modified) with the same bytes was there */
-	JIC_PUT_CONFLICT,  /* the same (id, modified) with different bytes was there: kept apart, not stored */
+	JIC_PUT_CONFLICT,  /* the same (id, modified) with different bytes was there: kept
+	                      apart in the conflicts table, not stored */
+	JIC_PUT_PURGED,    /* an earlier version of a purged object: not stored */
+	JIC_PUT_DENIED,    /* a revoked version from a member other than the object's
+	                      origin member: only the origin may retract; not stored */
 };
 
 /* Stores n versions in one transaction, giving each a date_added unique and
  * increasing within the collection (never below now). outcome[i] tells what
  * happened to v[i]. When this returns JIC_OK every stored version is durable
- * against a crash of the process. origin_* name where the versions came from. */
+ * against a crash of the process. origin_* name where the versions came from
+ * (each v[i] may override them). A stored version with purge set deletes, in
+ * every collection, the earlier versions of its id from the same origin member
+ * and leaves a tombstone so that they are never stored again. */
 enum jic_rc jic_store_objects_put(struct jic_store *s, const char *collection_id,
                                   const struct jic_obj_in *v, size_t n, const char *origin_member,
                                   const char *origin_node, enum jic_put_outcome *outcome,
@@ -176,6 +189,8 @@ struct jic_row {
 	int64_t date_added_us;
 	const char *json;
 	size_t json_len;
+	const char *origin_member;
+	const char *origin_node;
 };
 /* Called for each row in date_added order; the row lives until the call
  * returns. A non-JIC_OK return stops the query and is returned by it. */
@@ -208,5 +223,75 @@ enum jic_rc jic_store_status_put(struct jic_store *s, const char *id, const char
 /* *json is malloc'ed. JIC_ENOTFOUND when absent or created by another member. */
 enum jic_rc jic_store_status_get(struct jic_store *s, const char *id, const char *member_id,
                                  char **json, struct jic_diag *d);
+
+
+/* ==== federation (migration 3 onwards) ====================================
+ *
+ * Peers this node pulls from, one pull (cursor) per (peer, remote collection),
+ * conflicts between versions that claim the same (id, modified), and purge
+ * tombstones left by retractions. */
+
+struct jic_peer {
+	char id[JIC_NAME_MAX];      /* this node's name for the peer, e.g. "hq" */
+	char member[JIC_NAME_MAX];  /* the member that runs the peer node */
+	char url[512];              /* base URL, "https://host:port" */
+	char api_root[256];         /* the peer's API root path, "/api/" */
+	char account[JIC_NAME_MAX]; /* this node's account at the peer */
+	char pin_sha256[128];       /* "sha256//BASE64" public-key pin, or "" */
+	char ca_pem[16384];         /* PEM certificates to trust, or "" (system CAs) */
+	int64_t created_us;
+};
+/* Adds a peer; token_box is this node's token at the peer, sealed with the
+ * node key (the store never sees it in clear). JIC_EEXISTS when the id is taken. */
+enum jic_rc jic_store_peer_add(struct jic_store *s, const struct jic_peer *p,
+                               const uint8_t *token_box, size_t box_len, struct jic_diag *d);
+enum jic_rc jic_store_peer_get(struct jic_store *s, const char *id, struct jic_peer *out,
+                               struct jic_diag *d);
+/* *box is malloc'ed. */
+enum jic_rc jic_store_peer_token(struct jic_store *s, const char *id, uint8_t **box,
+                                 size_t *box_len, struct jic_diag *d);
+enum jic_rc jic_store_peer_list(struct jic_store *s, struct jic_peer **out, size_t *n,
+                                struct jic_diag *d);
+/* Removes the peer and its pulls (objects already pulled stay). */
+enum jic_rc jic_store_peer_remove(struct jic_store *s, const char *id, struct jic_diag *d);
+
+struct jic_pull {
+	char peer_id[JIC_NAME_MAX];
+	char remote_collection[JIC_NAME_MAX];
+	char local_collection[JIC_NAME_MAX]; /* id of the collection pulled into */
+	char cursor[JIC_TIME_LEN];  /* the peer's date_added of the last stored page; "" at start */
+	int64_t last_attempt_us;    /* 0: never */
+	int64_t last_success_us;
+	int64_t last_error_us;
+	char last_error[256];       /* "" when the last attempt succeeded */
+	int64_t pulled;             /* versions stored through this pull, ever */
+	int64_t behind;             /* versions the peer still had past the cursor at
+	                               the last look; -1 unknown */
+	unsigned failures;          /* consecutive failed attempts */
+};
+/* JIC_ENOTFOUND when the peer or the local collection is absent; JIC_EEXISTS
+ * when that (peer, remote collection) is already pulled. State fields of p are
+ * ignored (a new pull starts empty). */
+enum jic_rc jic_store_pull_add(struct jic_store *s, const struct jic_pull *p, struct jic_diag *d);
+/* Pulls of peer_id, or of every peer when NULL, ordered by peer, collection. */
+enum jic_rc jic_store_pull_list(struct jic_store *s, const char *peer_id, struct jic_pull **out,
+                                size_t *n, struct jic_diag *d);
+/* Writes the state fields (cursor .. failures) of the pull p names. */
+enum jic_rc jic_store_pull_update(struct jic_store *s, const struct jic_pull *p,
+                                  struct jic_diag *d);
+enum jic_rc jic_store_pull_remove(struct jic_store *s, const char *peer_id,
+                                  const char *remote_collection, struct jic_diag *d);
+
+struct jic_conflict {
+	char collection_id[JIC_NAME_MAX];
+	char id[JIC_STIX_ID_LEN];
+	char modified[JIC_TIME_LEN];
+	char origin_member[JIC_NAME_MAX]; /* who sent the version that was kept apart */
+	char origin_node[JIC_NAME_MAX];
+	int64_t seen_us;
+};
+/* Conflicts recorded by jic_store_objects_put, newest first, at most max. */
+enum jic_rc jic_store_conflict_list(struct jic_store *s, size_t max, struct jic_conflict **out,
+                                    size_t *n, struct jic_diag *d);
 
 #endif

@@ -46,4 +46,57 @@ enum jic_rc jic_sync_call(struct jic_client *c, const char *method, const char *
 /* Percent-encodes s for a query value or path segment into b. */
 enum jic_rc jic_sync_escape(struct jic_buf *b, const char *s);
 
+/* ==== the pull engine ======================================================
+ *
+ * Inside jicd: for each (peer, collection) of the store's pulls, GET objects
+ * with added_after = the stored cursor, following next; each page is handed to
+ * the ingest function (one transaction), and the cursor advances only after it
+ * returns JIC_OK. One thread per peer, each with its own store connection and
+ * client, so a slow or dead peer delays no other. Failures are retried with
+ * capped exponential back-off and jitter. Peers and pulls added or removed in
+ * the store are picked up at the next poll. */
+
+/* What one page held, as the ingest function reports it. */
+struct jic_sync_page {
+	size_t objects;  /* objects in the page */
+	size_t stored;   /* new versions stored */
+	int more;        /* the envelope's "more" */
+	char next[128];  /* the envelope's "next", "" when absent */
+};
+
+/* Validates and stores one page (an envelope body of len bytes) into
+ * local_collection: all of it or, on any invalid object or malformed JSON,
+ * none of it (JIC_EINVAL / JIC_EUNPROC with the reason). default_member and
+ * default_node are the origin of objects the page gives no provenance for.
+ * Objects that originate at this node are skipped. Provided by the taxii
+ * layer and handed in by jicd, since sync sits below taxii. */
+typedef enum jic_rc (*jic_sync_ingest_fn)(struct jic_store *s, const struct jic_node *node,
+                                          const char *local_collection, const char *body,
+                                          size_t len, const char *default_member,
+                                          const char *default_node, struct jic_sync_page *page,
+                                          struct jic_diag *d);
+
+struct jic_sync_opts {
+	const char *db_path;
+	const struct jic_node *node;
+	const uint8_t *node_key;  /* opens the peers' sealed tokens; borrowed while running */
+	jic_sync_ingest_fn ingest;
+	unsigned interval_ms;     /* between polls of one pull; 0: 5000 */
+	unsigned backoff_max_ms;  /* cap of the retry delay; 0: 300000 */
+	unsigned page_limit;      /* limit asked per page; 0: 1000 */
+	size_t body_max;          /* cap of one page's body; 0: 64 MiB */
+	unsigned pages_max;       /* pages in one poll before "pagination never ends"; 0: 100000 */
+	long timeout_ms;          /* one request; 0: 30000 */
+};
+void jic_sync_opts_init(struct jic_sync_opts *o);
+
+/* Starts the engine's threads. *out NULL on failure. */
+enum jic_rc jic_sync_start(const struct jic_sync_opts *o, struct jic_sync_engine **out,
+                           struct jic_diag *d);
+/* Makes every pull poll at once (jic sync now). Thread-safe. */
+void jic_sync_now(struct jic_sync_engine *e);
+/* Stops the threads (a request in flight is abandoned, nothing partial is
+ * stored) and frees e. */
+void jic_sync_stop(struct jic_sync_engine *e);
+
 #endif
