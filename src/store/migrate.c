@@ -95,6 +95,58 @@ static const char *const migrations[] = {
 	 * single type (the common TAXII query): a rare type no longer means a
 	 * walk over the whole collection. objects.c names it. */
 	"CREATE INDEX objects_type ON objects (coll, type, date_added_us);",
+
+	/* 3: federation. peers.c owns peers, pulls and conflicts; objects.c
+	 * writes conflicts and purges. A peer's token is kept only sealed with
+	 * the node key. A pull goes with its peer or its local collection. A
+	 * conflict keeps the version that was refused, to be looked at. purges
+	 * are tombstones: no version of id from origin_member older than
+	 * modified_us is stored again, in any collection. */
+	"CREATE TABLE peers ("
+	"  id TEXT PRIMARY KEY,"
+	"  member TEXT NOT NULL,"
+	"  url TEXT NOT NULL,"
+	"  api_root TEXT NOT NULL,"
+	"  account TEXT NOT NULL,"
+	"  pin_sha256 TEXT NOT NULL DEFAULT '',"
+	"  ca_pem TEXT NOT NULL DEFAULT '',"
+	"  token_box BLOB NOT NULL,"
+	"  created_us INTEGER NOT NULL);"
+
+	"CREATE TABLE pulls ("
+	"  peer TEXT NOT NULL REFERENCES peers (id) ON DELETE CASCADE,"
+	"  remote TEXT NOT NULL,"
+	"  coll INTEGER NOT NULL REFERENCES collections (ckey) ON DELETE CASCADE,"
+	"  cursor TEXT NOT NULL DEFAULT '',"
+	"  last_attempt_us INTEGER NOT NULL DEFAULT 0,"
+	"  last_success_us INTEGER NOT NULL DEFAULT 0,"
+	"  last_error_us INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT NOT NULL DEFAULT '',"
+	"  pulled INTEGER NOT NULL DEFAULT 0,"
+	"  behind INTEGER NOT NULL DEFAULT -1,"
+	"  failures INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (peer, remote)) WITHOUT ROWID;"
+	"CREATE INDEX pulls_coll ON pulls (coll);"
+
+	"CREATE TABLE conflicts ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  coll INTEGER NOT NULL REFERENCES collections (ckey) ON DELETE CASCADE,"
+	"  id TEXT NOT NULL,"
+	"  modified TEXT NOT NULL,"
+	"  modified_us INTEGER NOT NULL,"
+	"  origin_member TEXT NOT NULL DEFAULT '',"
+	"  origin_node TEXT NOT NULL DEFAULT '',"
+	"  json TEXT NOT NULL,"
+	"  seen_us INTEGER NOT NULL);"
+	"CREATE UNIQUE INDEX conflicts_version"
+	"  ON conflicts (coll, id, modified_us, origin_member, origin_node);"
+	"CREATE INDEX conflicts_seen ON conflicts (seen_us);"
+
+	"CREATE TABLE purges ("
+	"  id TEXT NOT NULL,"
+	"  origin_member TEXT NOT NULL,"
+	"  modified_us INTEGER NOT NULL,"
+	"  PRIMARY KEY (id, origin_member)) WITHOUT ROWID;",
 };
 /* clang-format on */
 
