@@ -101,8 +101,9 @@ static const char *const migrations[] = {
 	 * the node key. A pull goes with its peer or its local collection. A
 	 * conflict keeps the version that was refused, to be looked at. purges
 	 * are tombstones: no version of id from origin_member older than
-	 * modified_us is stored again, in any collection. */
-	"CREATE TABLE peers ("
+	 * modified_us is stored again, in any collection. IF NOT EXISTS lets a
+	 * database whose user_version was set back take the step again. */
+	"CREATE TABLE IF NOT EXISTS peers ("
 	"  id TEXT PRIMARY KEY,"
 	"  member TEXT NOT NULL,"
 	"  url TEXT NOT NULL,"
@@ -113,7 +114,7 @@ static const char *const migrations[] = {
 	"  token_box BLOB NOT NULL,"
 	"  created_us INTEGER NOT NULL);"
 
-	"CREATE TABLE pulls ("
+	"CREATE TABLE IF NOT EXISTS pulls ("
 	"  peer TEXT NOT NULL REFERENCES peers (id) ON DELETE CASCADE,"
 	"  remote TEXT NOT NULL,"
 	"  coll INTEGER NOT NULL REFERENCES collections (ckey) ON DELETE CASCADE,"
@@ -126,9 +127,9 @@ static const char *const migrations[] = {
 	"  behind INTEGER NOT NULL DEFAULT -1,"
 	"  failures INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (peer, remote)) WITHOUT ROWID;"
-	"CREATE INDEX pulls_coll ON pulls (coll);"
+	"CREATE INDEX IF NOT EXISTS pulls_coll ON pulls (coll);"
 
-	"CREATE TABLE conflicts ("
+	"CREATE TABLE IF NOT EXISTS conflicts ("
 	"  seq INTEGER PRIMARY KEY,"
 	"  coll INTEGER NOT NULL REFERENCES collections (ckey) ON DELETE CASCADE,"
 	"  id TEXT NOT NULL,"
@@ -138,11 +139,11 @@ static const char *const migrations[] = {
 	"  origin_node TEXT NOT NULL DEFAULT '',"
 	"  json TEXT NOT NULL,"
 	"  seen_us INTEGER NOT NULL);"
-	"CREATE UNIQUE INDEX conflicts_version"
+	"CREATE UNIQUE INDEX IF NOT EXISTS conflicts_version"
 	"  ON conflicts (coll, id, modified_us, origin_member, origin_node);"
-	"CREATE INDEX conflicts_seen ON conflicts (seen_us);"
+	"CREATE INDEX IF NOT EXISTS conflicts_seen ON conflicts (seen_us);"
 
-	"CREATE TABLE purges ("
+	"CREATE TABLE IF NOT EXISTS purges ("
 	"  id TEXT NOT NULL,"
 	"  origin_member TEXT NOT NULL,"
 	"  modified_us INTEGER NOT NULL,"
