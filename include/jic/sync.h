@@ -12,6 +12,14 @@ struct jic_client_opts {
 	const char *pin_sha256; /* "sha256//BASE64" public key pin; NULL: none */
 	long timeout_ms;        /* whole-request timeout; 0: 30 s */
 	size_t body_max;        /* largest reply accepted; 0: 64 MiB */
+	/* Added for the pull engine; zero keeps the behaviour above. */
+	const char *ca_pem;     /* PEM certificates to trust, held in memory; NULL: none
+	                           (ca_file or the system's). With pin_sha256 and no CA
+	                           the pin alone decides: the chain is not verified. */
+	long low_speed_bps;     /* a reply slower than this ... */
+	long low_speed_s;       /* ... for this many seconds is abandoned; 0: never */
+	int (*cancel)(void *arg); /* asked during a transfer; nonzero abandons it */
+	void *cancel_arg;
 };
 
 struct jic_client;
@@ -30,6 +38,8 @@ struct jic_reply {
 	char added_first[JIC_TIME_LEN]; /* X-TAXII-Date-Added-First, "" when absent */
 	char added_last[JIC_TIME_LEN];
 	struct jic_buf body;
+	int64_t remaining;   /* X-JIC-Remaining; -1 when absent or not a count */
+	char location[512];  /* Location (of a redirect), "" when absent */
 };
 void jic_sync_reply_init(struct jic_reply *r);
 void jic_sync_reply_fini(struct jic_reply *r);
@@ -42,6 +52,13 @@ void jic_sync_reply_fini(struct jic_reply *r);
 enum jic_rc jic_sync_call(struct jic_client *c, const char *method, const char *target,
                           const char *body_type, const char *body, size_t body_len,
                           struct jic_reply *r, struct jic_diag *d);
+
+/* As jic_sync_call, with extra request headers: a NULL-terminated list of
+ * "Name: value" lines (NULL: none), which must not hold CR or LF. */
+enum jic_rc jic_sync_call_with(struct jic_client *c, const char *method, const char *target,
+                               const char *const *headers, const char *body_type,
+                               const char *body, size_t body_len, struct jic_reply *r,
+                               struct jic_diag *d);
 
 /* Percent-encodes s for a query value or path segment into b. */
 enum jic_rc jic_sync_escape(struct jic_buf *b, const char *s);

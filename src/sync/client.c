@@ -1,9 +1,13 @@
 /* client.c — the HTTP(S) client over libcurl that the CLI and the pull
  * engine share: one easy handle per client, no redirects, capped replies,
- * the TAXII date headers captured. The only file that includes
+ * the TAXII date headers (and X-JIC-Remaining, Location) captured, trust
+ * from a CA file, CA PEM in memory or a key pin, slow replies and a caller's
+ * cancel abandoned. The only file that includes
  * <curl/curl.h>; knows nothing of TAXII documents or the store. */
 #include <ctype.h>
 #include <curl/curl.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -23,6 +27,11 @@ struct jic_client {
 	char *auth; /* the whole Authorization header, in sodium memory; NULL: none */
 	char *ca_file;
 	char *pin;
+	char *ca_pem;
+	long low_speed_bps;
+	long low_speed_s;
+	int (*cancel)(void *arg);
+	void *cancel_arg;
 	long timeout_ms;
 	size_t body_max;
 	char err[CURL_ERROR_SIZE];
@@ -44,6 +53,7 @@ void jic_sync_reply_init(struct jic_reply *r)
 {
 	memset(r, 0, sizeof(*r));
 	jic_buf_init(&r->body);
+	r->remaining = -1;
 }
 
 void jic_sync_reply_fini(struct jic_reply *r)
@@ -102,6 +112,7 @@ enum jic_rc jic_sync_client_new(const struct jic_client_opts *o, struct jic_clie
 	c->url = dup_opt(o->url, &failed);
 	c->ca_file = dup_opt(o->ca_file, &failed);
 	c->pin = dup_opt(o->pin_sha256, &failed);
+	c->ca_pem = dup_opt(o->ca_pem && o->ca_pem[0] ? o->ca_pem : NULL, &failed);
 	c->easy = curl_easy_init();
 	if (failed || !c->easy) {
 		rc = jic_fail(d, JIC_ENOMEM, "out of memory");
@@ -112,6 +123,10 @@ enum jic_rc jic_sync_client_new(const struct jic_client_opts *o, struct jic_clie
 		c->url[--n] = '\0';
 	c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
 	c->body_max = o->body_max ? o->body_max : DEFAULT_BODY_MAX;
+	c->low_speed_bps = o->low_speed_s > 0 ? o->low_speed_bps : 0;
+	c->low_speed_s = o->low_speed_bps > 0 ? o->low_speed_s : 0;
+	c->cancel = o->cancel;
+	c->cancel_arg = o->cancel_arg;
 	rc = set_auth(c, o->token, d);
 out:
 	if (rc == JIC_OK)
@@ -131,6 +146,7 @@ void jic_sync_client_free(struct jic_client *c)
 	free(c->url);
 	free(c->ca_file);
 	free(c->pin);
+	free(c->ca_pem);
 	free(c);
 }
 
@@ -169,22 +185,58 @@ static void grab(const char *p, size_t len, const char *name, char *dst, size_t 
 	dst[i] = '\0';
 }
 
+/* A count, digits only; -1 for anything else. */
+static int64_t count_of(const char *v)
+{
+	unsigned long long n;
+	char *end = NULL;
+
+	if (v[0] < '0' || v[0] > '9')
+		return -1;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno || *end || n > INT64_MAX)
+		return -1;
+	return (int64_t)n;
+}
+
 static size_t on_header(char *p, size_t size, size_t n, void *ctx)
 {
 	struct call *k = ctx;
 	size_t len = size * n;
+	char count[32] = "";
 
 	/* A new status line (after 100 Continue) starts a new set of headers. */
 	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
 		k->r->content_type[0] = '\0';
 		k->r->added_first[0] = '\0';
 		k->r->added_last[0] = '\0';
+		k->r->location[0] = '\0';
+		k->r->remaining = -1;
 		return len;
 	}
 	grab(p, len, "Content-Type", k->r->content_type, sizeof(k->r->content_type));
 	grab(p, len, "X-TAXII-Date-Added-First", k->r->added_first, sizeof(k->r->added_first));
 	grab(p, len, "X-TAXII-Date-Added-Last", k->r->added_last, sizeof(k->r->added_last));
+	grab(p, len, "Location", k->r->location, sizeof(k->r->location));
+	grab(p, len, "X-JIC-Remaining", count, sizeof(count));
+	if (count[0])
+		k->r->remaining = count_of(count);
 	return len;
+}
+
+/* libcurl asks this during a transfer, at least once a second even when
+ * nothing arrives, so a cancel is noticed promptly. */
+static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+	struct jic_client *c = ctx;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return c->cancel(c->cancel_arg) ? 1 : 0;
 }
 
 /* Wipes the copies of the Authorization header libcurl's list holds. */
@@ -199,8 +251,19 @@ static void headers_free(struct curl_slist *h)
 	curl_slist_free_all(h);
 }
 
-static enum jic_rc headers_build(struct jic_client *c, const char *body_type,
-                                 struct curl_slist **out, struct jic_diag *d)
+/* 1 when every extra header is one line. */
+static int headers_ok(const char *const *extra)
+{
+	for (size_t i = 0; extra && extra[i]; i++) {
+		if (strpbrk(extra[i], "\r\n"))
+			return 0;
+	}
+	return 1;
+}
+
+static enum jic_rc headers_build(struct jic_client *c, const char *const *extra,
+                                 const char *body_type, struct curl_slist **out,
+                                 struct jic_diag *d)
 {
 	struct curl_slist *h = NULL, *t;
 	struct jic_buf ct;
@@ -218,6 +281,8 @@ static enum jic_rc headers_build(struct jic_client *c, const char *body_type,
 	}
 	if (t && c->auth)
 		t = curl_slist_append(h, c->auth);
+	for (size_t i = 0; t && extra && extra[i]; i++)
+		t = curl_slist_append(h, extra[i]);
 	if (!t) {
 		rc = jic_fail(d, JIC_ENOMEM, "out of memory");
 		headers_free(h);
@@ -248,6 +313,31 @@ static void set_method(CURL *e, const char *method, const char *body, size_t bod
 		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
 }
 
+/* A CA (file or PEM) verifies the chain as usual; a pin without a CA stands
+ * alone, as for a peer's self-signed certificate: the key must match it. */
+static CURLcode set_trust(struct jic_client *c)
+{
+	struct curl_blob blob;
+	CURL *e = c->easy;
+	CURLcode cc = CURLE_OK;
+
+	if (c->ca_file)
+		cc |= curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_file);
+	if (c->ca_pem) {
+		blob.data = c->ca_pem;
+		blob.len = strlen(c->ca_pem);
+		blob.flags = CURL_BLOB_COPY;
+		cc |= curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob);
+	}
+	if (c->pin)
+		cc |= curl_easy_setopt(e, CURLOPT_PINNEDPUBLICKEY, c->pin);
+	if (c->pin && !c->ca_file && !c->ca_pem) {
+		cc |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		cc |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	return cc;
+}
+
 static enum jic_rc set_opts(struct jic_client *c, const char *url, struct curl_slist *h,
                             struct call *k, struct jic_diag *d)
 {
@@ -269,10 +359,16 @@ static enum jic_rc set_opts(struct jic_client *c, const char *url, struct curl_s
 	cc |= curl_easy_setopt(e, CURLOPT_HEADERDATA, k);
 	cc |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, c->err);
 	cc |= curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-	if (c->ca_file)
-		cc |= curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_file);
-	if (c->pin)
-		cc |= curl_easy_setopt(e, CURLOPT_PINNEDPUBLICKEY, c->pin);
+	cc |= set_trust(c);
+	if (c->low_speed_s > 0) {
+		cc |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, c->low_speed_bps);
+		cc |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, c->low_speed_s);
+	}
+	if (c->cancel) {
+		cc |= curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+		cc |= curl_easy_setopt(e, CURLOPT_XFERINFODATA, c);
+		cc |= curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+	}
 	if (cc != CURLE_OK)
 		return jic_fail(d, JIC_ENET, "cannot set up the HTTP client");
 	return JIC_OK;
@@ -286,6 +382,11 @@ static enum jic_rc perform(struct jic_client *c, struct call *k, struct jic_diag
 	cc = curl_easy_perform(c->easy);
 	if (k->too_big)
 		return jic_fail(d, JIC_ENET, "the reply is larger than %zu bytes", k->body_max);
+	if (cc == CURLE_ABORTED_BY_CALLBACK)
+		return jic_fail(d, JIC_ENET, "%s: the transfer was abandoned", c->url);
+	if (cc == CURLE_OPERATION_TIMEDOUT && c->low_speed_s > 0)
+		return jic_fail(d, JIC_ENET, "%s: too slow or timed out: %s", c->url,
+		                c->err[0] ? c->err : curl_easy_strerror(cc));
 	if (cc != CURLE_OK)
 		return jic_fail(d, JIC_ENET, "%s: %s", c->url,
 		                c->err[0] ? c->err : curl_easy_strerror(cc));
@@ -296,6 +397,14 @@ static enum jic_rc perform(struct jic_client *c, struct call *k, struct jic_diag
 enum jic_rc jic_sync_call(struct jic_client *c, const char *method, const char *target,
                           const char *body_type, const char *body, size_t body_len,
                           struct jic_reply *r, struct jic_diag *d)
+{
+	return jic_sync_call_with(c, method, target, NULL, body_type, body, body_len, r, d);
+}
+
+enum jic_rc jic_sync_call_with(struct jic_client *c, const char *method, const char *target,
+                               const char *const *headers, const char *body_type,
+                               const char *body, size_t body_len, struct jic_reply *r,
+                               struct jic_diag *d)
 {
 	struct curl_slist *h = NULL;
 	struct jic_buf url;
@@ -310,7 +419,11 @@ enum jic_rc jic_sync_call(struct jic_client *c, const char *method, const char *
 		jic_fail(d, rc, "out of memory");
 		goto out;
 	}
-	rc = headers_build(c, body_type, &h, d);
+	if (!headers_ok(headers)) {
+		rc = jic_fail(d, JIC_EINVAL, "a request header holds a line break");
+		goto out;
+	}
+	rc = headers_build(c, headers, body_type, &h, d);
 	if (rc != JIC_OK)
 		goto out;
 	/* A reset drops the last call's options but keeps open connections. */
