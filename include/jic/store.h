@@ -20,6 +20,17 @@ void jic_store_close(struct jic_store *s);
 /* Runs PRAGMA integrity_check: JIC_OK when it says "ok", JIC_ESTORE otherwise. */
 enum jic_rc jic_store_check(struct jic_store *s, struct jic_diag *d);
 
+/* ---- read snapshots ----
+ * Opens a read transaction on s: the calls that follow, up to
+ * jic_store_read_end, see one snapshot of the database and take SQLite's file
+ * and WAL locks once instead of once per statement (a request's auth, rights
+ * and query lookups). Meant for requests that only read; a write called in
+ * between first ends the snapshot, then runs as usual. Opening one while one
+ * is open keeps the open one. Same thread rules as the handle. */
+enum jic_rc jic_store_read_begin(struct jic_store *s, struct jic_diag *d);
+/* Ends the snapshot opened by jic_store_read_begin; nothing when none is open. */
+void jic_store_read_end(struct jic_store *s);
+
 /* ---- node settings (one row). JIC_ENOTFOUND before jic init. ---- */
 enum jic_rc jic_store_node_get(struct jic_store *s, struct jic_node *out, struct jic_diag *d);
 enum jic_rc jic_store_node_set(struct jic_store *s, const struct jic_node *n, struct jic_diag *d);

@@ -235,6 +235,34 @@ static enum jic_rc dispatch(struct jic_server *srv, struct MHD_Connection *c, st
 	return rc;
 }
 
+/* Authenticates and runs the handler; fills resp, or returns the rc (with d)
+ * to render as an error. */
+static enum jic_rc handle(struct jic_server *srv, struct MHD_Connection *c, struct http_conn *cx,
+                          struct jic_principal *who, struct jic_req *req, struct jic_resp *resp,
+                          struct jic_diag *d)
+{
+	struct params p = { .n = 0 };
+	enum jic_rc rc;
+
+	rc = http_auth(req->store, MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	                                                       MHD_HTTP_HEADER_AUTHORIZATION),
+	               who, d);
+	if (rc != JIC_OK)
+		return rc;
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_param, &p);
+	if (p.overflow)
+		return jic_fail(d, JIC_EINVAL, "too many query parameters");
+	req->params = p.v;
+	req->n_params = p.n;
+	req->accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+	req->content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	                                                MHD_HTTP_HEADER_CONTENT_TYPE);
+	req->body = cx->body.len ? cx->body.data : NULL;
+	req->body_len = cx->body.len;
+	req->node = &srv->node;
+	return dispatch(srv, c, req, resp, d);
+}
+
 enum MHD_Result http_serve(struct jic_server *srv, struct MHD_Connection *c, struct http_conn *cx,
                            const char *url, const char *method)
 {
@@ -242,8 +270,7 @@ enum MHD_Result http_serve(struct jic_server *srv, struct MHD_Connection *c, str
 	struct jic_diag d = { JIC_OK, "" };
 	struct jic_resp resp = { 0 };
 	struct jic_principal who;
-	struct jic_req req = { 0 };
-	struct params p = { .n = 0 };
+	struct jic_req req = { .method = method, .path = url, .who = &who };
 	int json_type = route == HR_JIC;
 	enum jic_rc rc;
 
@@ -253,27 +280,13 @@ enum MHD_Result http_serve(struct jic_server *srv, struct MHD_Connection *c, str
 	req.store = http_thread_store(srv, &d);
 	if (req.store == NULL)
 		return http_send_error(srv, c, cx, route, method, d.rc, d.msg, json_type);
-	rc = http_auth(req.store, MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	                                                      MHD_HTTP_HEADER_AUTHORIZATION),
-	               &who, &d);
-	if (rc != JIC_OK)
-		return http_send_error(srv, c, cx, route, method, rc, d.msg, json_type);
-	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_param, &p);
-	if (p.overflow)
-		return http_send_error(srv, c, cx, route, method, JIC_EINVAL,
-		                       "too many query parameters", json_type);
-	req.method = method;
-	req.path = url;
-	req.params = p.v;
-	req.n_params = p.n;
-	req.accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
-	req.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	                                               MHD_HTTP_HEADER_CONTENT_TYPE);
-	req.body = cx->body.len ? cx->body.data : NULL;
-	req.body_len = cx->body.len;
-	req.who = &who;
-	req.node = &srv->node;
-	rc = dispatch(srv, c, &req, &resp, &d);
+	/* A GET only reads: its token check, rights, lookups and query share one
+	 * snapshot and one set of SQLite locks. The answer is built in memory, so
+	 * the snapshot ends before a byte is sent. */
+	rc = strcmp(method, "GET") == 0 ? jic_store_read_begin(req.store, &d) : JIC_OK;
+	if (rc == JIC_OK)
+		rc = handle(srv, c, cx, &who, &req, &resp, &d);
+	jic_store_read_end(req.store);
 	if (rc != JIC_OK) {
 		jic_buf_fini(&resp.body);
 		return http_send_error(srv, c, cx, route, method, rc, d.msg, json_type);

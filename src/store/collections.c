@@ -6,7 +6,7 @@
 
 #include "store/store_int.h"
 
-#define COLL_COLS "id, alias, title, description, owner_member, created_us"
+#define COLL_COLS STORE_COLL_COLS
 
 static void read_collection(sqlite3_stmt *st, void *elem)
 {
@@ -47,17 +47,11 @@ out:
 enum jic_rc jic_store_collection_get(struct jic_store *s, const char *key,
                                      struct jic_collection *out, struct jic_diag *d)
 {
-	sqlite3_stmt *st = NULL;
-	enum jic_rc rc;
+	sqlite3_stmt *st = store_stmt(s, ST_COLL_GET);
+	enum jic_rc rc = JIC_OK;
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	rc = store_prepare(s,
-	                   "SELECT " COLL_COLS " FROM collections WHERE id = ?1 UNION ALL"
-	                   " SELECT " COLL_COLS " FROM collections WHERE alias = ?1 LIMIT 1",
-	                   &st, d);
-	if (rc != JIC_OK)
-		goto out;
 	store_bind_text(st, 1, key);
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW)
@@ -66,8 +60,7 @@ enum jic_rc jic_store_collection_get(struct jic_store *s, const char *key,
 		rc = jic_fail(d, JIC_ENOTFOUND, "no collection '%s'", key ? key : "");
 	else
 		rc = store_fail(s, d, "collection get");
-out:
-	sqlite3_finalize(st);
+	store_done(st);
 	return rc;
 }
 

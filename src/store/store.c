@@ -2,6 +2,7 @@
  * the statements kept prepared for the hot paths, the query cache, and the
  * small helpers the other store files share. It owns no table: schema is
  * migrate.c's, each subject's SQL lives in that subject's file. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,6 +21,9 @@ static const char *const stmt_sql[ST_COUNT] = {
                      " SELECT ckey FROM collections WHERE alias = ?1 LIMIT 1)",
     [ST_COLL_KEY] = "SELECT ckey FROM collections WHERE id = ?1 UNION ALL"
                     " SELECT ckey FROM collections WHERE alias = ?1 LIMIT 1",
+    [ST_COLL_GET] = "SELECT " STORE_COLL_COLS " FROM collections WHERE id = ?1 UNION ALL"
+                    " SELECT " STORE_COLL_COLS " FROM collections WHERE alias = ?1 LIMIT 1",
+    [ST_READ_BEGIN] = "BEGIN DEFERRED",
     [ST_OBJ_MAX_ADDED] = "SELECT max(date_added_us) FROM objects WHERE coll = ?1",
     [ST_OBJ_MAX_MODIFIED] = "SELECT max(modified_us) FROM objects WHERE coll = ?1 AND id = ?2",
     [ST_OBJ_INSERT] = "INSERT INTO objects (coll, id, type, spec_version, modified, modified_us,"
@@ -143,11 +147,44 @@ out:
 	return rc;
 }
 
-enum jic_rc store_begin(struct jic_store *s, struct jic_diag *d)
+enum jic_rc jic_store_read_begin(struct jic_store *s, struct jic_diag *d)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_BEGIN);
+	sqlite3_stmt *st;
 	enum jic_rc rc = JIC_OK;
 
+	if (s->reading)
+		return JIC_OK;
+	st = store_stmt(s, ST_READ_BEGIN);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		s->reading = 1;
+	else
+		rc = store_fail(s, d, "begin read");
+	store_done(st);
+	return rc;
+}
+
+void jic_store_read_end(struct jic_store *s)
+{
+	sqlite3_stmt *st;
+
+	if (!s || !s->reading)
+		return;
+	s->reading = 0;
+	/* A read-only transaction has nothing to lose: COMMIT only drops the locks. */
+	st = store_stmt(s, ST_COMMIT);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		store_rollback(s);
+	store_done(st);
+}
+
+enum jic_rc store_begin(struct jic_store *s, struct jic_diag *d)
+{
+	sqlite3_stmt *st;
+	enum jic_rc rc = JIC_OK;
+
+	/* A write inside a read snapshot would find a transaction already open. */
+	jic_store_read_end(s);
+	st = store_stmt(s, ST_BEGIN);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = store_fail(s, d, "begin");
 	store_done(st);
@@ -234,8 +271,12 @@ enum jic_rc store_grow(void **arr, size_t *cap, size_t n, size_t size, struct ji
 enum jic_rc store_step_write(struct jic_store *s, sqlite3_stmt *st, const char *what,
                              struct jic_diag *d)
 {
-	int r = sqlite3_step(st);
 	enum jic_rc rc = JIC_OK;
+	int r;
+
+	/* A write never joins a read snapshot: it would commit only at its end. */
+	jic_store_read_end(s);
+	r = sqlite3_step(st);
 
 	if (r == SQLITE_DONE)
 		rc = JIC_OK;
@@ -326,14 +367,26 @@ static enum jic_rc prepare_all(struct jic_store *s, struct jic_diag *d)
 	return JIC_OK;
 }
 
+/* SQLite counts every allocation under one process-wide mutex unless told
+ * not to; with a connection per worker thread that mutex is contended on each
+ * row read. Nothing here asks SQLite for memory statistics. The call must come
+ * before SQLite initialises; when something else got there first it fails
+ * harmlessly and the counting stays on. */
+static void configure_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 enum jic_rc jic_store_open(const char *path, struct jic_store **out, struct jic_diag *d)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct jic_store *s = NULL;
 	enum jic_rc rc;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
 	            SQLITE_OPEN_EXRESCODE;
 
 	*out = NULL;
+	pthread_once(&once, configure_sqlite);
 	s = calloc(1, sizeof(*s));
 	if (!s) {
 		rc = jic_fail(d, JIC_ENOMEM, "out of memory");

@@ -17,6 +17,8 @@ enum store_stmt {
 	ST_AUTH,
 	ST_GRANT_GET,
 	ST_COLL_KEY,
+	ST_COLL_GET,
+	ST_READ_BEGIN,
 	ST_OBJ_MAX_ADDED,
 	ST_OBJ_MAX_MODIFIED,
 	ST_OBJ_INSERT,
@@ -41,6 +43,7 @@ struct jic_store {
 	sqlite3_stmt *st[ST_COUNT];
 	struct store_query q[STORE_QCACHE];
 	uint64_t tick;
+	int reading; /* inside jic_store_read_begin .. jic_store_read_end */
 };
 
 /* migrate.c: brings the schema to the newest version; each step is atomic. */
@@ -67,6 +70,8 @@ enum jic_rc store_begin(struct jic_store *s, struct jic_diag *d);
 enum jic_rc store_commit(struct jic_store *s, struct jic_diag *d);
 /* Rolls back the open transaction, if any; never fails from the caller's view. */
 void store_rollback(struct jic_store *s);
+/* The columns of a collection, in the order read_collection takes them. */
+#define STORE_COLL_COLS "id, alias, title, description, owner_member, created_us"
 /* Copies column col of st into dst (cap bytes, always NUL-terminated). */
 void store_text(char *dst, size_t cap, sqlite3_stmt *st, int col);
 /* Binds text or NULL. */
