@@ -235,6 +235,8 @@ static const struct {
 } resources[] = {
     {"whoami", whoami},         {"node", node},         {"members", gov_members},
     {"accounts", gov_accounts}, {"tokens", gov_tokens}, {"collections", gov_collections},
+    {"peers", gov_peers},       {"sync", gov_sync},     {"conflicts", gov_conflicts},
+    {"retract", gov_retract},
 };
 
 /* Splits what follows /jic/v1/; a trailing slash is allowed, an empty

@@ -28,6 +28,15 @@ enum jic_rc gov_tokens(const struct jic_req *req, const struct gov_route *rt, st
                        struct jic_diag *d);
 enum jic_rc gov_collections(const struct jic_req *req, const struct gov_route *rt,
                             struct jic_resp *resp, struct jic_diag *d);
+/* Federation: peers and their pulls, the pull state, retraction, conflicts. */
+enum jic_rc gov_peers(const struct jic_req *req, const struct gov_route *rt, struct jic_resp *resp,
+                      struct jic_diag *d);
+enum jic_rc gov_sync(const struct jic_req *req, const struct gov_route *rt, struct jic_resp *resp,
+                     struct jic_diag *d);
+enum jic_rc gov_conflicts(const struct jic_req *req, const struct gov_route *rt,
+                          struct jic_resp *resp, struct jic_diag *d);
+enum jic_rc gov_retract(const struct jic_req *req, const struct gov_route *rt,
+                        struct jic_resp *resp, struct jic_diag *d);
 
 /* Serialises doc (consumed on every path) compactly into resp with status. */
 enum jic_rc gov_send(struct jic_resp *resp, int status, json_t *doc, struct jic_diag *d);
@@ -54,6 +63,10 @@ json_t *gov_time_json(int64_t us);
 json_t *gov_member_json(const struct jic_member *m);
 json_t *gov_account_json(const struct jic_account *a);
 json_t *gov_token_json(const struct jic_token *t);
+/* A pull and its state, as GET /jic/v1/sync and the peers' answers show it. */
+json_t *gov_pull_json(const struct jic_pull *p);
+/* Sets resp to an empty 204 answer. */
+void gov_no_content(struct jic_resp *resp);
 
 /* 1 when who may see account a: admins all, delegates their member's,
  * analysts only themselves. */
