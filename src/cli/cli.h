@@ -34,6 +34,10 @@ enum jic_rc cmd_grant(struct cli *c, int argc, char **argv);
 enum jic_rc cmd_push(struct cli *c, int argc, char **argv);
 enum jic_rc cmd_objects(struct cli *c, int argc, char **argv);
 enum jic_rc cmd_status(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_peer(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_sync(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_retract(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_conflicts(struct cli *c, int argc, char **argv);
 
 /* ---- options ---- */
 /* One accepted option. value receives its argument (last one wins); list,

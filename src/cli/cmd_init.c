@@ -1,6 +1,7 @@
 /* cmd_init.c — `jic init`: creates a node's database with its settings, its
- * member and an admin account, and prints the admin token once. The only
- * command that works on the database instead of a server. */
+ * member and an admin account, the node key beside it (PATH.key, mode 0600),
+ * and prints the admin token once. The only command that works on the
+ * database instead of a server. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,6 +89,28 @@ static enum jic_rc create(struct cli *c, struct jic_store *s, const struct jic_n
 	return rc;
 }
 
+/* Makes PATH.key (kept if it is there): it seals the secrets the database
+ * will keep, such as this node's tokens at its peers. */
+static enum jic_rc node_key(struct cli *c, const char *db)
+{
+	uint8_t *key = NULL;
+	char *path = NULL;
+	enum jic_rc rc;
+
+	key = (uint8_t *)jic_crypto_secret_new(JIC_NODE_KEY_LEN);
+	path = malloc(strlen(db) + sizeof(".key"));
+	if (!key || !path) {
+		rc = jic_fail(&c->d, JIC_ENOMEM, "out of memory");
+		goto out;
+	}
+	sprintf(path, "%s.key", db);
+	rc = jic_crypto_node_key(path, 1, key, &c->d);
+out:
+	jic_crypto_secret_free((char *)key);
+	free(path);
+	return rc;
+}
+
 static void report(struct cli *c, const struct jic_node *n, const char *secret)
 {
 	json_t *doc;
@@ -134,7 +157,9 @@ enum jic_rc cmd_init(struct cli *c, int argc, char **argv)
 		rc = jic_fail(&c->d, JIC_ENOMEM, "out of memory");
 		goto out;
 	}
-	rc = create(c, s, &n, &m, secret);
+	rc = node_key(c, a.db);
+	if (rc == JIC_OK)
+		rc = create(c, s, &n, &m, secret);
 	if (rc == JIC_OK)
 		report(c, &n, secret);
 out:

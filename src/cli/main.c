@@ -44,6 +44,10 @@ static const char usage_global[] =
     "  push        send a STIX bundle (plain or .xz) to a collection\n"
     "  objects     read a collection's objects, following pages\n"
     "  status      show a status resource of an earlier push\n"
+    "  peer        list, show, add and remove the peers this node pulls from\n"
+    "  sync        the state of every pull; poll now\n"
+    "  retract     revoke (and purge) an object of your member everywhere\n"
+    "  conflicts   versions kept apart for claiming a stored (id, modified)\n"
     "\n"
     "Exit codes: 0 ok, 1 failure, 2 usage, 3 not authorised, 4 not found,\n"
     "5 network or TLS, 6 some objects of a push failed.\n";
@@ -56,8 +60,9 @@ static const struct {
     {"init", cmd_init,
      "usage: jic init --db PATH --node ID --member ID --name-en NAME --name-ar NAME\n"
      "                [--kind full|associate|observer] [--title T]\n"
-     "Creates the node's database, its member and an admin account, and prints the\n"
-     "admin token once. Works on the database directly, without a server.\n"},
+     "Creates the node's database, its member, an admin account and the node key\n"
+     "PATH.key, and prints the admin token once. Works on the database directly,\n"
+     "without a server.\n"},
     {"whoami", cmd_whoami,
      "usage: jic whoami\n"
      "Shows the account, member, role and token id the token stands for.\n"},
@@ -98,6 +103,31 @@ static const struct {
     {"status", cmd_status,
      "usage: jic status ID\n"
      "Shows a status resource: counts, and the objects that failed.\n"},
+    {"peer", cmd_peer,
+     "usage: jic peer list\n"
+     "       jic peer show ID\n"
+     "       jic peer add ID --url URL --member M --account A (--token T | --token-file F)\n"
+     "                    [--api-root P] [--ca FILE | --pin sha256//BASE64]\n"
+     "                    [--pull REMOTE[:LOCAL]]...\n"
+     "       jic peer remove ID\n"
+     "       jic peer pull ID REMOTE [--into LOCAL]\n"
+     "       jic peer unpull ID REMOTE\n"
+     "The token is this node's token at the peer: kept sealed, never shown again.\n"
+     "--ca sends the PEM certificates of FILE; --pin is the peer key's SHA-256.\n"},
+    {"sync", cmd_sync,
+     "usage: jic sync status\n"
+     "       jic sync now\n"
+     "Shows each pull's cursor, last success, distance behind, count and last error;\n"
+     "'now' makes every pull poll at once.\n"},
+    {"retract", cmd_retract,
+     "usage: jic retract OBJECT-ID [--collection C] [--purge]\n"
+     "Publishes a revoked version of an object of your member, in C or in every\n"
+     "collection you can write that holds it; --purge also drops its earlier versions\n"
+     "on every node.\n"},
+    {"conflicts", cmd_conflicts,
+     "usage: jic conflicts\n"
+     "Lists versions kept apart for claiming an (id, modified) stored with other\n"
+     "content.\n"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
