@@ -1,8 +1,12 @@
 /* metrics.c — owns /metrics: request counters by route kind, method and
  * status, the objects-stored counter, the latency histogram and the open
- * connections gauge, all lock-free atomics. Must not touch: request data;
- * labels are fixed words, never ids or anything a client sent. */
+ * connections gauge, all lock-free atomics; and the pull gauges, read from
+ * the store. Must not touch: request data; labels are fixed words, never
+ * anything a client sent (the pull gauges' labels are the admin's peer and
+ * collection ids, escaped all the same). */
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "http_int.h"
 
@@ -101,6 +105,96 @@ static enum jic_rc render_latency(struct http_metrics *m, struct jic_buf *b)
 	return rc;
 }
 
+/* A label value in the Prometheus text format: \\, \" and \n escaped. */
+static enum jic_rc add_label(struct jic_buf *b, const char *s)
+{
+	enum jic_rc rc = JIC_OK;
+
+	for (; *s && rc == JIC_OK; s++) {
+		if (*s == '\\')
+			rc = jic_buf_adds(b, "\\\\");
+		else if (*s == '"')
+			rc = jic_buf_adds(b, "\\\"");
+		else if (*s == '\n')
+			rc = jic_buf_adds(b, "\\n");
+		else
+			rc = jic_buf_add(b, s, 1);
+	}
+	return rc;
+}
+
+enum sync_gauge { SG_PULLED, SG_BEHIND, SG_FAILURES, SG_LAST_SUCCESS, SG_COUNT };
+
+static const char *const sync_head[SG_COUNT] = {
+	"# HELP jic_sync_pulled_total Object versions stored through a pull.\n"
+	"# TYPE jic_sync_pulled_total counter\n",
+	"# HELP jic_sync_behind Versions the peer still had past the cursor at the last look.\n"
+	"# TYPE jic_sync_behind gauge\n",
+	"# HELP jic_sync_failures Consecutive failed polls of a pull.\n"
+	"# TYPE jic_sync_failures gauge\n",
+	"# HELP jic_sync_last_success_timestamp_seconds When a pull last succeeded.\n"
+	"# TYPE jic_sync_last_success_timestamp_seconds gauge\n",
+};
+static const char *const sync_name[SG_COUNT] = { "jic_sync_pulled_total", "jic_sync_behind",
+	                                         "jic_sync_failures",
+	                                         "jic_sync_last_success_timestamp_seconds" };
+
+static enum jic_rc render_pull(struct jic_buf *b, enum sync_gauge g, const struct jic_pull *p)
+{
+	enum jic_rc rc;
+
+	/* An unknown distance is no sample rather than a made-up number. */
+	if (g == SG_BEHIND && p->behind < 0)
+		return JIC_OK;
+	rc = jic_buf_addf(b, "%s{peer=\"", sync_name[g]);
+	if (rc == JIC_OK)
+		rc = add_label(b, p->peer_id);
+	if (rc == JIC_OK)
+		rc = jic_buf_adds(b, "\",collection=\"");
+	if (rc == JIC_OK)
+		rc = add_label(b, p->remote_collection);
+	if (rc != JIC_OK)
+		return rc;
+	switch (g) {
+	case SG_PULLED:
+		return jic_buf_addf(b, "\"} %lld\n", (long long)p->pulled);
+	case SG_BEHIND:
+		return jic_buf_addf(b, "\"} %lld\n", (long long)p->behind);
+	case SG_FAILURES:
+		return jic_buf_addf(b, "\"} %u\n", p->failures);
+	default:
+		return jic_buf_addf(b, "\"} %.6f\n", (double)p->last_success_us / 1e6);
+	}
+}
+
+/* The pull gauges, from the calling thread's store. The metrics live inside
+ * the server (route.c renders &srv->metrics), which holds the connections;
+ * a store that cannot be read leaves the gauges out rather than failing
+ * /metrics. */
+static enum jic_rc render_sync(struct http_metrics *m, struct jic_buf *b)
+{
+	struct jic_server *srv =
+	    (struct jic_server *)(void *)((char *)m - offsetof(struct jic_server, metrics));
+	struct jic_diag d = { JIC_OK, "" };
+	struct jic_pull *p = NULL;
+	struct jic_store *s;
+	enum jic_rc rc = JIC_OK;
+	size_t n = 0, i;
+	int g;
+
+	s = http_thread_store(srv, &d);
+	if (s == NULL || jic_store_pull_list(s, NULL, &p, &n, &d) != JIC_OK)
+		goto out;
+	for (g = 0; g < SG_COUNT && rc == JIC_OK; g++) {
+		rc = jic_buf_adds(b, sync_head[g]);
+		for (i = 0; i < n && rc == JIC_OK; i++)
+			rc = render_pull(b, (enum sync_gauge)g, &p[i]);
+	}
+out:
+	free(p);
+	return rc;
+}
+
 enum jic_rc http_metrics_render(struct http_metrics *m, struct jic_buf *b)
 {
 	enum jic_rc rc;
@@ -117,5 +211,7 @@ enum jic_rc http_metrics_render(struct http_metrics *m, struct jic_buf *b)
 		                  "# TYPE jic_http_connections gauge\n"
 		                  "jic_http_connections %ld\n",
 		                  atomic_load(&m->objects_stored), atomic_load(&m->connections));
+	if (rc == JIC_OK)
+		rc = render_sync(m, b);
 	return rc;
 }
