@@ -1,0 +1,707 @@
+/* engine.c — the pull engine inside jicd: a supervisor thread that follows
+ * the store's peers, and one thread per peer that polls the peer's pulls
+ * (GET objects from the cursor, following next, each page handed to the
+ * ingest function, the cursor moved only after it), with back-off on
+ * failure. It owns the engine's threads and the pulls' state fields; it must
+ * not parse or store objects itself (the ingest function does), nor touch
+ * peers, collections or objects in the store. Tokens are opened from their
+ * sealed boxes for one poll at a time, in sodium memory. */
+#define _GNU_SOURCE /* strcasestr */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "jic/crypto.h"
+#include "jic/store.h"
+#include "jic/sync.h"
+
+#define DEF_INTERVAL_MS 5000u
+#define DEF_BACKOFF_MAX_MS 300000u
+#define DEF_PAGE_LIMIT 1000u
+#define DEF_BODY_MAX ((size_t)64 << 20)
+#define DEF_PAGES_MAX 100000u
+#define DEF_TIMEOUT_MS 30000L
+/* A reply slower than this for a third of the request timeout is a trickle. */
+#define LOW_SPEED_BPS 256L
+#define TAXII_TYPE "application/taxii+json"
+
+struct worker {
+	struct jic_sync_engine *e;
+	char peer_id[JIC_NAME_MAX];
+	pthread_t thread;
+	atomic_int quit; /* the peer is gone: finish now */
+	atomic_int done; /* the thread has returned and may be joined */
+	unsigned seed;   /* for the back-off jitter */
+	struct worker *next;
+};
+
+struct jic_sync_engine {
+	struct jic_sync_opts o;
+	struct jic_node node;
+	char *db_path;
+	uint8_t *key; /* a copy of the node key, in sodium memory */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint64_t wake;      /* bumped by jic_sync_now; under mu */
+	atomic_int stopping;
+	pthread_t sup;
+	struct worker *workers; /* the supervisor's alone */
+};
+
+/* When each pull of one peer is due next, kept by the peer's thread. */
+struct due {
+	char remote[JIC_NAME_MAX];
+	uint64_t at_ms;
+};
+
+void jic_sync_opts_init(struct jic_sync_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->interval_ms = DEF_INTERVAL_MS;
+	o->backoff_max_ms = DEF_BACKOFF_MAX_MS;
+	o->page_limit = DEF_PAGE_LIMIT;
+	o->body_max = DEF_BODY_MAX;
+	o->pages_max = DEF_PAGES_MAX;
+	o->timeout_ms = DEF_TIMEOUT_MS;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static int stopped(const struct worker *w)
+{
+	return atomic_load(&w->e->stopping) || atomic_load(&w->quit);
+}
+
+static int cancelled(void *arg)
+{
+	return stopped(arg);
+}
+
+/* Sleeps until deadline_ms, a stop, or a jic_sync_now after *seen; returns 1
+ * when woken by jic_sync_now (and records it in *seen). */
+static int wait_until(struct jic_sync_engine *e, struct worker *w, uint64_t deadline_ms,
+                      uint64_t *seen)
+{
+	struct timespec ts;
+	int woken = 0;
+
+	ts.tv_sec = (time_t)(deadline_ms / 1000u);
+	ts.tv_nsec = (long)(deadline_ms % 1000u) * 1000000L;
+	pthread_mutex_lock(&e->mu);
+	while (!atomic_load(&e->stopping) && !(w && atomic_load(&w->quit)) && e->wake == *seen &&
+	       now_ms() < deadline_ms)
+		pthread_cond_timedwait(&e->cv, &e->mu, &ts);
+	woken = e->wake != *seen;
+	*seen = e->wake;
+	pthread_mutex_unlock(&e->mu);
+	return woken;
+}
+
+static uint64_t wake_count(struct jic_sync_engine *e)
+{
+	uint64_t v;
+
+	pthread_mutex_lock(&e->mu);
+	v = e->wake;
+	pthread_mutex_unlock(&e->mu);
+	return v;
+}
+
+/* min(backoff_max, interval * 2^failures), with +-25% jitter after a failure. */
+static uint64_t delay_ms(const struct jic_sync_engine *e, unsigned failures, unsigned *seed)
+{
+	uint64_t base = e->o.interval_ms, cap = e->o.backoff_max_ms, span;
+
+	for (unsigned i = 0; i < failures && base < cap; i++)
+		base *= 2;
+	if (failures && base > cap)
+		base = cap;
+	if (!failures || base < 4)
+		return base;
+	span = base / 2;
+	return base - base / 4 + (uint64_t)rand_r(seed) % (span + 1);
+}
+
+/* ---- one poll of one pull ---- */
+
+struct poll {
+	struct worker *w;
+	struct jic_store *s;
+	const struct jic_peer *peer;
+	struct jic_pull *pull;
+	struct jic_client *c;
+	struct jic_reply r;
+	char next[sizeof(((struct jic_sync_page *)0)->next)];
+	int64_t remaining; /* X-JIC-Remaining of the first page, -1 unknown */
+	int64_t since;     /* objects in the pages after the first */
+	unsigned pages;
+};
+
+/* Copies s into dst for a message: printable ASCII only, cut to fit. */
+static void printable(char *dst, size_t cap, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < cap; i++)
+		dst[i] = (s[i] >= ' ' && s[i] < 0x7f) ? s[i] : '?';
+	dst[i] = '\0';
+}
+
+static enum jic_rc open_client(struct poll *p, struct jic_diag *d)
+{
+	struct jic_sync_engine *e = p->w->e;
+	struct jic_client_opts co = {0};
+	uint8_t *box = NULL;
+	size_t box_len = 0, len = 0;
+	char *token = NULL;
+	enum jic_rc rc;
+
+	rc = jic_store_peer_token(p->s, p->peer->id, &box, &box_len, d);
+	if (rc == JIC_OK)
+		rc = jic_crypto_open(e->key, box, box_len, &token, &len, d);
+	if (rc != JIC_OK)
+		goto out;
+	co.url = p->peer->url;
+	co.token = token;
+	co.ca_pem = p->peer->ca_pem[0] ? p->peer->ca_pem : NULL;
+	co.pin_sha256 = p->peer->pin_sha256[0] ? p->peer->pin_sha256 : NULL;
+	co.timeout_ms = e->o.timeout_ms;
+	co.body_max = e->o.body_max;
+	co.low_speed_bps = LOW_SPEED_BPS;
+	co.low_speed_s = e->o.timeout_ms >= 3000 ? e->o.timeout_ms / 3000 : 1;
+	co.cancel = cancelled;
+	co.cancel_arg = p->w;
+	rc = jic_sync_client_new(&co, &p->c, d);
+out:
+	jic_crypto_secret_free(token);
+	free(box);
+	return rc;
+}
+
+/* {api_root}collections/{remote}/objects/?limit=N&match[version]=all
+ * [&added_after=cursor][&next=...]: every version, so that each node holds
+ * the same history. */
+static enum jic_rc build_target(struct poll *p, struct jic_buf *t)
+{
+	const char *root = p->peer->api_root[0] ? p->peer->api_root : "/api/";
+	size_t n = strlen(root);
+	enum jic_rc rc;
+
+	rc = jic_buf_addf(t, "%s%s%s", root[0] == '/' ? "" : "/", root,
+	                  root[n - 1] == '/' ? "" : "/");
+	if (rc == JIC_OK)
+		rc = jic_buf_adds(t, "collections/");
+	if (rc == JIC_OK)
+		rc = jic_sync_escape(t, p->pull->remote_collection);
+	if (rc == JIC_OK)
+		rc = jic_buf_addf(t, "/objects/?limit=%u&match%%5Bversion%%5D=all",
+		                  p->w->e->o.page_limit);
+	if (rc == JIC_OK && p->pull->cursor[0]) {
+		rc = jic_buf_adds(t, "&added_after=");
+		if (rc == JIC_OK)
+			rc = jic_sync_escape(t, p->pull->cursor);
+	}
+	if (rc == JIC_OK && p->next[0]) {
+		rc = jic_buf_adds(t, "&next=");
+		if (rc == JIC_OK)
+			rc = jic_sync_escape(t, p->next);
+	}
+	return rc;
+}
+
+/* application/taxii+json with version 2.1 or no version; other parameters
+ * (a charset) are let through. */
+static int taxii_type(const char *ct)
+{
+	size_t n = strlen(TAXII_TYPE);
+	const char *v;
+
+	if (strncasecmp(ct, TAXII_TYPE, n) != 0)
+		return 0;
+	ct += n;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	if (*ct == '\0')
+		return 1;
+	if (*ct != ';')
+		return 0;
+	v = strcasestr(ct, "version=");
+	if (!v)
+		return 1;
+	v += strlen("version=");
+	if (*v == '"')
+		v++;
+	return strncmp(v, "2.1", 3) == 0 && (v[3] == '\0' || v[3] == ';' || v[3] == '"' ||
+	                                     v[3] == ' ' || v[3] == '\t');
+}
+
+static enum jic_rc check_reply(const struct jic_reply *r, struct jic_diag *d)
+{
+	char shown[160];
+
+	if (r->status >= 300 && r->status < 400) {
+		printable(shown, sizeof(shown), r->location[0] ? r->location : "(no Location)");
+		return jic_fail(d, JIC_ENET, "the peer redirects (HTTP %ld) to %s; redirects are "
+		                "not followed", r->status, shown);
+	}
+	if (r->status == 401 || r->status == 403)
+		return jic_fail(d, JIC_ENET, "the peer refused this node's account (HTTP %ld)",
+		                r->status);
+	if (r->status != 200)
+		return jic_fail(d, JIC_ENET, "the peer answered HTTP %ld", r->status);
+	if (!taxii_type(r->content_type)) {
+		printable(shown, sizeof(shown), r->content_type[0] ? r->content_type : "none");
+		return jic_fail(d, JIC_ENET,
+		                "the peer answered with content type '%s', not " TAXII_TYPE
+		                ";version=2.1",
+		                shown);
+	}
+	return JIC_OK;
+}
+
+/* Moves the cursor to the page's X-TAXII-Date-Added-Last. A page announcing
+ * more must move it forward, or paging would never end. */
+static enum jic_rc advance(struct poll *p, const struct jic_sync_page *pg, struct jic_diag *d)
+{
+	const char *last = p->r.added_last;
+	int64_t new_us = 0, old_us = INT64_MIN;
+
+	if (!last[0]) {
+		if (pg->more)
+			return jic_fail(d, JIC_ENET, "the peer announces more pages without "
+			                "X-TAXII-Date-Added-Last; pagination would not end");
+		return JIC_OK;
+	}
+	if (jic_time_parse(last, &new_us) != JIC_OK)
+		return jic_fail(d, JIC_ENET, "the peer's X-TAXII-Date-Added-Last is not a timestamp");
+	if (p->pull->cursor[0] && jic_time_parse(p->pull->cursor, &old_us) != JIC_OK)
+		old_us = INT64_MIN;
+	if (new_us <= old_us) {
+		if (pg->more)
+			return jic_fail(d, JIC_ENET, "the peer's X-TAXII-Date-Added-Last does not "
+			                "advance; pagination would not end");
+		return JIC_OK;
+	}
+	snprintf(p->pull->cursor, sizeof(p->pull->cursor), "%s", last);
+	return JIC_OK;
+}
+
+/* Fetches and stores one page; *more is 1 when another is to follow. */
+static enum jic_rc one_page(struct poll *p, int *more, struct jic_diag *d)
+{
+	struct jic_sync_engine *e = p->w->e;
+	const char *hdrs[] = {"X-JIC-Provenance: 1", p->pages ? NULL : "X-JIC-Count: 1", NULL};
+	struct jic_sync_page pg;
+	struct jic_diag sub = {0};
+	struct jic_buf t;
+	enum jic_rc rc;
+
+	*more = 0;
+	memset(&pg, 0, sizeof(pg));
+	jic_buf_init(&t);
+	rc = build_target(p, &t);
+	if (rc != JIC_OK) {
+		jic_fail(d, rc, "out of memory");
+		goto out;
+	}
+	rc = jic_sync_call_with(p->c, "GET", t.data, hdrs, NULL, NULL, 0, &p->r, d);
+	if (rc == JIC_OK)
+		rc = check_reply(&p->r, d);
+	if (rc != JIC_OK)
+		goto out;
+	rc = e->o.ingest(p->s, &e->node, p->pull->local_collection, p->r.body.data,
+	                 p->r.body.len, p->peer->member, p->peer->id, &pg, &sub);
+	if (rc != JIC_OK) {
+		jic_fail(d, rc, "page %u refused, nothing of it stored: %s", p->pages + 1,
+		         sub.msg[0] ? sub.msg : jic_rc_name(rc));
+		goto out;
+	}
+	p->pages++;
+	p->pull->pulled += (int64_t)pg.stored;
+	if (p->pages == 1)
+		p->remaining = p->r.remaining;
+	else
+		p->since += (int64_t)pg.objects;
+	rc = advance(p, &pg, d);
+	if (rc != JIC_OK || !pg.more)
+		goto out;
+	if (pg.next[0] && strcmp(pg.next, p->next) == 0) {
+		rc = jic_fail(d, JIC_ENET, "the peer sends the same next twice; pagination would "
+		              "not end");
+		goto out;
+	}
+	snprintf(p->next, sizeof(p->next), "%s", pg.next);
+	*more = 1;
+out:
+	jic_buf_fini(&t);
+	return rc;
+}
+
+static void save(struct poll *p)
+{
+	struct jic_diag d = {0};
+
+	if (jic_store_pull_update(p->s, p->pull, &d) != JIC_OK && d.rc != JIC_ENOTFOUND)
+		jic_log(JIC_LOG_WARN, "sync: %s/%s: cannot record the pull: %s", p->peer->id,
+		        p->pull->remote_collection, d.msg);
+}
+
+static enum jic_rc pages(struct poll *p, struct jic_diag *d)
+{
+	struct jic_sync_engine *e = p->w->e;
+	enum jic_rc rc = JIC_OK;
+	int more = 1;
+
+	while (rc == JIC_OK && more) {
+		if (stopped(p->w)) {
+			rc = jic_fail(d, JIC_ENET, "stopped before the end");
+			break;
+		}
+		if (p->pages >= e->o.pages_max) {
+			rc = jic_fail(d, JIC_ENET, "pagination never ends: %u pages in one poll",
+			              p->pages);
+			break;
+		}
+		rc = one_page(p, &more, d);
+		if (p->remaining >= 0)
+			p->pull->behind = p->remaining > p->since ? p->remaining - p->since : 0;
+		if (rc == JIC_OK && !more)
+			p->pull->behind = 0;
+		/* The page is committed: its cursor is kept at once. */
+		if (p->pages)
+			save(p);
+	}
+	return rc;
+}
+
+/* Polls one pull to its end; records the attempt's outcome in the store. */
+static void poll_pull(struct worker *w, struct jic_store *s, const struct jic_peer *peer,
+                      struct jic_pull *pull)
+{
+	struct poll p;
+	struct jic_diag d = {0};
+	enum jic_rc rc;
+
+	memset(&p, 0, sizeof(p));
+	p.w = w;
+	p.s = s;
+	p.peer = peer;
+	p.pull = pull;
+	p.remaining = -1;
+	jic_sync_reply_init(&p.r);
+	pull->last_attempt_us = jic_time_now_us();
+	rc = open_client(&p, &d);
+	if (rc == JIC_OK)
+		rc = pages(&p, &d);
+	if (rc == JIC_OK) {
+		pull->last_success_us = jic_time_now_us();
+		pull->last_error[0] = '\0';
+		pull->failures = 0;
+	} else {
+		pull->last_error_us = jic_time_now_us();
+		snprintf(pull->last_error, sizeof(pull->last_error), "%s", d.msg);
+		pull->failures++;
+		jic_log(JIC_LOG_WARN, "sync: %s/%s: %s", peer->id, pull->remote_collection, d.msg);
+	}
+	save(&p);
+	jic_sync_reply_fini(&p.r);
+	jic_sync_client_free(p.c);
+}
+
+/* ---- a peer's thread ---- */
+
+static struct due *due_of(struct due *old, size_t n_old, const char *remote)
+{
+	for (size_t i = 0; i < n_old; i++) {
+		if (strcmp(old[i].remote, remote) == 0)
+			return &old[i];
+	}
+	return NULL;
+}
+
+/* Polls the pulls that are due and returns when the next one is. *dues is
+ * rebuilt from the store's pulls, keeping what it knew. */
+static uint64_t poll_due(struct worker *w, struct jic_store *s, const struct jic_peer *peer,
+                         struct due **dues, size_t *n_dues)
+{
+	struct jic_sync_engine *e = w->e;
+	struct jic_pull *pulls = NULL;
+	struct due *fresh = NULL, *old;
+	struct jic_diag d = {0};
+	uint64_t next = now_ms() + e->o.interval_ms;
+	size_t n = 0;
+
+	if (jic_store_pull_list(s, peer->id, &pulls, &n, &d) != JIC_OK) {
+		jic_log(JIC_LOG_WARN, "sync: %s: cannot list pulls: %s", peer->id, d.msg);
+		goto out;
+	}
+	fresh = calloc(n ? n : 1, sizeof(*fresh));
+	if (!fresh)
+		goto out;
+	for (size_t i = 0; i < n && !stopped(w); i++) {
+		old = due_of(*dues, *n_dues, pulls[i].remote_collection);
+		snprintf(fresh[i].remote, sizeof(fresh[i].remote), "%s", pulls[i].remote_collection);
+		fresh[i].at_ms = old ? old->at_ms : 0;
+		if (fresh[i].at_ms <= now_ms()) {
+			poll_pull(w, s, peer, &pulls[i]);
+			fresh[i].at_ms = now_ms() + delay_ms(e, pulls[i].failures, &w->seed);
+		}
+		if (fresh[i].at_ms < next)
+			next = fresh[i].at_ms;
+	}
+	free(*dues);
+	*dues = fresh;
+	*n_dues = n;
+	fresh = NULL;
+out:
+	free(fresh);
+	free(pulls);
+	return next;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct jic_sync_engine *e = w->e;
+	struct jic_store *s = NULL;
+	struct jic_peer *peer = NULL;
+	struct jic_diag d = {0};
+	struct due *dues = NULL;
+	size_t n_dues = 0;
+	uint64_t seen = wake_count(e), next;
+	enum jic_rc rc;
+
+	peer = malloc(sizeof(*peer));
+	while (peer && !stopped(w)) {
+		next = now_ms() + e->o.interval_ms;
+		rc = s ? JIC_OK : jic_store_open(e->db_path, &s, &d);
+		if (rc == JIC_OK)
+			rc = jic_store_peer_get(s, w->peer_id, peer, &d);
+		if (rc == JIC_ENOTFOUND)
+			break;
+		if (rc == JIC_OK)
+			next = poll_due(w, s, peer, &dues, &n_dues);
+		else
+			jic_log(JIC_LOG_WARN, "sync: %s: %s", w->peer_id, d.msg);
+		if (wait_until(e, w, next, &seen)) {
+			for (size_t i = 0; i < n_dues; i++)
+				dues[i].at_ms = 0;
+		}
+	}
+	free(dues);
+	free(peer);
+	jic_store_close(s);
+	atomic_store(&w->done, 1);
+	return NULL;
+}
+
+/* ---- the supervisor ---- */
+
+static void worker_reap(struct worker *w)
+{
+	atomic_store(&w->quit, 1);
+	pthread_mutex_lock(&w->e->mu);
+	pthread_cond_broadcast(&w->e->cv);
+	pthread_mutex_unlock(&w->e->mu);
+	pthread_join(w->thread, NULL);
+	free(w);
+}
+
+static void worker_start(struct jic_sync_engine *e, const char *peer_id)
+{
+	struct worker *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return;
+	w->e = e;
+	snprintf(w->peer_id, sizeof(w->peer_id), "%s", peer_id);
+	w->seed = (unsigned)now_ms() ^ (unsigned)(uintptr_t)w;
+	if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+		jic_log(JIC_LOG_ERROR, "sync: cannot start a thread for peer %s", peer_id);
+		free(w);
+		return;
+	}
+	jic_log(JIC_LOG_INFO, "sync: pulling from peer %s", peer_id);
+	w->next = e->workers;
+	e->workers = w;
+}
+
+static int listed(const struct jic_peer *peers, size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(peers[i].id, id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Ends the threads of peers no longer listed (or whose thread ended) and
+ * starts one for each listed peer that has none. */
+static void follow_peers(struct jic_sync_engine *e, const struct jic_peer *peers, size_t n)
+{
+	struct worker **pw = &e->workers, *w;
+	int have;
+
+	while ((w = *pw) != NULL) {
+		if (!atomic_load(&w->done) && listed(peers, n, w->peer_id)) {
+			pw = &w->next;
+			continue;
+		}
+		*pw = w->next;
+		worker_reap(w);
+	}
+	for (size_t i = 0; i < n; i++) {
+		have = 0;
+		for (w = e->workers; w && !have; w = w->next)
+			have = strcmp(w->peer_id, peers[i].id) == 0;
+		if (!have)
+			worker_start(e, peers[i].id);
+	}
+}
+
+static void *supervisor_main(void *arg)
+{
+	struct jic_sync_engine *e = arg;
+	struct jic_store *s = NULL;
+	struct jic_peer *peers = NULL;
+	struct jic_diag d = {0};
+	uint64_t seen = wake_count(e);
+	size_t n = 0;
+	enum jic_rc rc;
+	struct worker *w;
+
+	while (!atomic_load(&e->stopping)) {
+		rc = s ? JIC_OK : jic_store_open(e->db_path, &s, &d);
+		if (rc == JIC_OK)
+			rc = jic_store_peer_list(s, &peers, &n, &d);
+		if (rc == JIC_OK)
+			follow_peers(e, peers, n);
+		else
+			jic_log(JIC_LOG_WARN, "sync: cannot read the peers: %s", d.msg);
+		free(peers);
+		peers = NULL;
+		wait_until(e, NULL, now_ms() + e->o.interval_ms, &seen);
+	}
+	while ((w = e->workers) != NULL) {
+		e->workers = w->next;
+		worker_reap(w);
+	}
+	jic_store_close(s);
+	return NULL;
+}
+
+/* ---- the engine ---- */
+
+static void fill_defaults(struct jic_sync_opts *o)
+{
+	o->interval_ms = o->interval_ms ? o->interval_ms : DEF_INTERVAL_MS;
+	o->backoff_max_ms = o->backoff_max_ms ? o->backoff_max_ms : DEF_BACKOFF_MAX_MS;
+	o->page_limit = o->page_limit ? o->page_limit : DEF_PAGE_LIMIT;
+	o->body_max = o->body_max ? o->body_max : DEF_BODY_MAX;
+	o->pages_max = o->pages_max ? o->pages_max : DEF_PAGES_MAX;
+	o->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : DEF_TIMEOUT_MS;
+}
+
+static enum jic_rc sync_init_locks(struct jic_sync_engine *e, struct jic_diag *d)
+{
+	pthread_condattr_t ca;
+	int bad;
+
+	if (pthread_condattr_init(&ca) != 0)
+		return jic_fail(d, JIC_ENOMEM, "cannot make a condition variable");
+	/* The monotonic clock: a change of the wall clock does not stall polls. */
+	bad = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+	      pthread_cond_init(&e->cv, &ca) != 0;
+	pthread_condattr_destroy(&ca);
+	if (bad)
+		return jic_fail(d, JIC_ENOMEM, "cannot make a condition variable");
+	if (pthread_mutex_init(&e->mu, NULL) != 0) {
+		pthread_cond_destroy(&e->cv);
+		return jic_fail(d, JIC_ENOMEM, "cannot make a mutex");
+	}
+	return JIC_OK;
+}
+
+static void engine_free(struct jic_sync_engine *e, int locks)
+{
+	if (!e)
+		return;
+	if (locks) {
+		pthread_cond_destroy(&e->cv);
+		pthread_mutex_destroy(&e->mu);
+	}
+	jic_crypto_secret_free((char *)e->key);
+	free(e->db_path);
+	free(e);
+}
+
+enum jic_rc jic_sync_start(const struct jic_sync_opts *o, struct jic_sync_engine **out,
+                           struct jic_diag *d)
+{
+	struct jic_sync_engine *e = NULL;
+	enum jic_rc rc = JIC_OK;
+	int locks = 0;
+
+	*out = NULL;
+	if (!o->db_path || !o->node || !o->node_key || !o->ingest)
+		return jic_fail(d, JIC_EINVAL, "the pull engine needs a database, node, key and "
+		                "ingest function");
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return jic_fail(d, JIC_ENOMEM, "out of memory");
+	e->o = *o;
+	fill_defaults(&e->o);
+	e->node = *o->node;
+	e->db_path = strdup(o->db_path);
+	e->key = (uint8_t *)jic_crypto_secret_new(JIC_NODE_KEY_LEN);
+	if (!e->db_path || !e->key) {
+		rc = jic_fail(d, JIC_ENOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(e->key, o->node_key, JIC_NODE_KEY_LEN);
+	e->o.db_path = e->db_path;
+	e->o.node = &e->node;
+	e->o.node_key = e->key;
+	rc = sync_init_locks(e, d);
+	locks = rc == JIC_OK;
+	if (rc == JIC_OK && pthread_create(&e->sup, NULL, supervisor_main, e) != 0)
+		rc = jic_fail(d, JIC_ENOMEM, "cannot start the pull engine's thread");
+out:
+	if (rc == JIC_OK)
+		*out = e;
+	else
+		engine_free(e, locks);
+	return rc;
+}
+
+void jic_sync_now(struct jic_sync_engine *e)
+{
+	if (!e)
+		return;
+	pthread_mutex_lock(&e->mu);
+	e->wake++;
+	pthread_cond_broadcast(&e->cv);
+	pthread_mutex_unlock(&e->mu);
+}
+
+void jic_sync_stop(struct jic_sync_engine *e)
+{
+	if (!e)
+		return;
+	atomic_store(&e->stopping, 1);
+	pthread_mutex_lock(&e->mu);
+	pthread_cond_broadcast(&e->cv);
+	pthread_mutex_unlock(&e->mu);
+	pthread_join(e->sup, NULL);
+	engine_free(e, 1);
+}
