@@ -5,6 +5,8 @@
 #ifndef JIC_TAXII_H
 #define JIC_TAXII_H
 
+#include <stdbool.h>
+
 #include "jic/core.h"
 #include "jic/store.h"
 
@@ -42,5 +44,60 @@ enum jic_rc jic_taxii_handle(const struct jic_req *req, struct jic_resp *resp, s
  * as absolute paths. origin is borrowed for the call. */
 enum jic_rc jic_taxii_handle_at(const struct jic_req *req, const char *origin,
                                 struct jic_resp *resp, size_t *stored, struct jic_diag *d);
+
+/* ---- ingest: the write path of POST .../objects/, without HTTP ---- */
+
+#define JIC_INGEST_ALL_OR_NOTHING 1u /* any invalid object: store nothing, JIC_EUNPROC */
+#define JIC_INGEST_STATUS 2u         /* build the TAXII status resource into status */
+
+/* What one ingest did. Owned by the caller once filled: jic_taxii_ingest_fini. */
+struct jic_taxii_ingest_result {
+	size_t total;   /* objects in the envelope */
+	size_t success; /* valid and now stored (new, or the same bytes already there) */
+	size_t failure; /* invalid, or a different object under the same (id, modified) */
+	size_t stored;  /* new versions written: success minus duplicates */
+	bool more;      /* the envelope's "more" (false when absent) */
+	char *next;     /* the envelope's "next", malloc'ed; NULL when absent */
+	char status_id[40]; /* with JIC_INGEST_STATUS: the status resource's UUID */
+	char *status;   /* with JIC_INGEST_STATUS: the status resource (TAXII 2.1 JSON,
+	                   "status":"complete"), malloc'ed and NUL-terminated; else NULL */
+};
+
+/* Ingests one TAXII envelope or STIX bundle (len bytes at body, not
+ * NUL-terminated) into collection_id: parses it (jic_stix_batch_parse), checks
+ * every object, and stores the valid ones, each in the compact bytes the
+ * sender wrote (no re-serialisation), with a date_added the store assigns.
+ * Objects carry the origin the envelope's x_jic_origins gives them, else
+ * origin_member / origin_node (where the envelope came from: for a POST the
+ * caller's member and this node). Consecutive objects of the same origin are
+ * stored in one transaction; parsing and checking run before any
+ * transaction, so ingests on several threads overlap everywhere but in the
+ * store's writes.
+ *
+ * flags: JIC_INGEST_ALL_OR_NOTHING (for pages pulled from a peer): when any
+ * object is invalid nothing is stored and JIC_EUNPROC is returned with the
+ * first invalid object's id and reason in d. JIC_INGEST_STATUS: out->status
+ * receives the status resource a POST answers with (the caller stores it).
+ *
+ * Returns JIC_OK with out filled, also when some objects were invalid
+ * (counted in out->failure and listed in the status); JIC_EINVAL or
+ * JIC_ETOOBIG when the body is not an acceptable envelope (see stix.h);
+ * JIC_ESTORE, JIC_ENOMEM. On failure out holds nothing to free. No rights are
+ * checked here: the caller has decided that the write is allowed.
+ *
+ * Thread rules: s is the calling thread's connection; everything else is
+ * borrowed for the call. The federation pull engine calls this through a
+ * jic_taxii_ingest_fn pointer, as sync sits below taxii. */
+enum jic_rc jic_taxii_ingest(struct jic_store *s, const char *collection_id, const char *body,
+                             size_t len, const char *origin_member, const char *origin_node,
+                             unsigned flags, struct jic_taxii_ingest_result *out,
+                             struct jic_diag *d);
+typedef enum jic_rc (*jic_taxii_ingest_fn)(struct jic_store *s, const char *collection_id,
+                                           const char *body, size_t len,
+                                           const char *origin_member, const char *origin_node,
+                                           unsigned flags, struct jic_taxii_ingest_result *out,
+                                           struct jic_diag *d);
+/* Frees what out owns and zeroes it. */
+void jic_taxii_ingest_fini(struct jic_taxii_ingest_result *out);
 
 #endif

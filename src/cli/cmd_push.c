@@ -1,7 +1,9 @@
 /* cmd_push.c — `jic push`: reads a bundle, an envelope or a JSON array of
  * STIX objects (plain or xz), sends it to a collection in batches that fit
  * the server's max_content_length, and sums the status resources. Shows a
- * progress bar on stderr only when stderr is a terminal. */
+ * progress bar on stderr only when stderr is a terminal. The file is cut into
+ * objects by the stix layer's scanner (jic_stix_batch_split): batches are
+ * built from the objects' compact bytes, never from a parsed tree. */
 #include <errno.h>
 #include <lzma.h>
 #include <stdlib.h>
@@ -28,6 +30,7 @@ struct push {
 	size_t batch, content_max;
 	size_t total, done;
 	int64_t success, failure, pending;
+	const struct jic_stix_item *items; /* the file's objects */
 	json_t *failures; /* [{"id","version","message"}] */
 	json_t *statuses; /* ids of the status resources */
 	int tty;
@@ -81,40 +84,26 @@ static enum jic_rc xz_decode(struct cli *c, const struct jic_buf *in, struct jic
 	return rc;
 }
 
-/* The objects of a bundle, an envelope or a bare array, as a new reference. */
-static enum jic_rc parse_objects(struct cli *c, const struct jic_buf *b, json_t **out)
+/* Reads path (xz-compressed or not) into doc and cuts it into objects: a
+ * bundle, an envelope or a bare array. The batch points into doc. */
+static enum jic_rc load(struct cli *c, const char *path, struct jic_buf *doc,
+                        struct jic_stix_batch *b)
 {
-	json_error_t err;
-	size_t i = 0;
-
-	while (i < b->len && (b->data[i] == ' ' || b->data[i] == '\n' || b->data[i] == '\r' ||
-	                      b->data[i] == '\t'))
-		i++;
-	if (i == b->len || b->data[i] != '[')
-		return jic_stix_parse_envelope(b->data ? b->data : "", b->len, out, &c->d);
-	*out = json_loadb(b->data, b->len, 0, &err);
-	if (!*out)
-		return jic_fail(&c->d, JIC_EINVAL, "line %d: %s", err.line, err.text);
-	return JIC_OK;
-}
-
-static enum jic_rc load(struct cli *c, const char *path, json_t **objects)
-{
-	struct jic_buf raw, plain;
+	struct jic_buf raw;
 	enum jic_rc rc;
 
 	jic_buf_init(&raw);
-	jic_buf_init(&plain);
+	memset(b, 0, sizeof(*b));
 	rc = read_all(c, path, &raw);
 	if (rc == JIC_OK && raw.len >= sizeof(xz_magic) &&
 	    memcmp(raw.data, xz_magic, sizeof(xz_magic)) == 0) {
-		rc = xz_decode(c, &raw, &plain);
-		jic_buf_fini(&raw);
-		raw = plain;
-		jic_buf_init(&plain);
+		rc = xz_decode(c, &raw, doc);
+	} else if (rc == JIC_OK) {
+		*doc = raw;
+		jic_buf_init(&raw);
 	}
 	if (rc == JIC_OK)
-		rc = parse_objects(c, &raw, objects);
+		rc = jic_stix_batch_split(doc->data ? doc->data : "", doc->len, b, &c->d);
 	if (rc != JIC_OK && c->d.msg[0] && !strstr(c->d.msg, path)) {
 		char reason[sizeof(c->d.msg)];
 
@@ -122,7 +111,6 @@ static enum jic_rc load(struct cli *c, const char *path, json_t **objects)
 		jic_fail(&c->d, rc, "%s: %s", path, reason);
 	}
 	jic_buf_fini(&raw);
-	jic_buf_fini(&plain);
 	return rc;
 }
 
@@ -159,11 +147,10 @@ static void progress(struct push *p)
 	fflush(stderr);
 }
 
-static enum jic_rc fail_local(struct push *p, json_t *obj, const char *msg)
+static enum jic_rc fail_local(struct push *p, const struct jic_stix_item *it, const char *msg)
 {
-	json_t *f =
-	    json_pack("{s:s, s:s}", "id",
-	              json_string_value(json_object_get(obj, "id")) ?: "(no id)", "message", msg);
+	json_t *f = json_pack("{s:s, s:s}", "id", it->obj.id[0] ? it->obj.id : "(no id)", "message",
+	                      msg);
 
 	p->failure++;
 	if (!f || json_array_append_new(p->failures, f) != 0)
@@ -219,30 +206,25 @@ out:
 	return rc;
 }
 
-static enum jic_rc send_batch(struct cli *c, struct push *p, json_t *objs, char **ser, size_t n);
+static enum jic_rc send_batch(struct cli *c, struct push *p, const struct jic_stix_item *v,
+                              size_t n);
 
 /* The server found the envelope too large after all: halve it. */
-static enum jic_rc split(struct cli *c, struct push *p, json_t *objs, char **ser, size_t n)
+static enum jic_rc split(struct cli *c, struct push *p, const struct jic_stix_item *v, size_t n)
 {
 	enum jic_rc rc;
 
 	if (n == 1)
-		return fail_local(p, json_array_get(objs, 0), "larger than the server accepts");
-	rc = send_batch(c, p, objs, ser, n / 2);
-	if (rc == JIC_OK) {
-		json_t *rest = json_array();
-		size_t i;
-
-		for (i = n / 2; rest && i < n; i++)
-			json_array_append(rest, json_array_get(objs, i));
-		rc = rest ? send_batch(c, p, rest, ser + n / 2, n - n / 2) : JIC_ENOMEM;
-		json_decref(rest);
-	}
+		return fail_local(p, v, "larger than the server accepts");
+	rc = send_batch(c, p, v, n / 2);
+	if (rc == JIC_OK)
+		rc = send_batch(c, p, v + n / 2, n - n / 2);
 	return rc;
 }
 
-/* Sends ser[0..n) (the compact forms of objs' first n objects) as one envelope. */
-static enum jic_rc send_batch(struct cli *c, struct push *p, json_t *objs, char **ser, size_t n)
+/* Sends the compact bytes of v[0..n) as one envelope. */
+static enum jic_rc send_batch(struct cli *c, struct push *p, const struct jic_stix_item *v,
+                              size_t n)
 {
 	struct jic_buf env, t;
 	json_t *st = NULL;
@@ -256,7 +238,7 @@ static enum jic_rc send_batch(struct cli *c, struct push *p, json_t *objs, char 
 		if (i > 0)
 			rc = jic_buf_adds(&env, ",");
 		if (rc == JIC_OK)
-			rc = jic_buf_adds(&env, ser[i]);
+			rc = jic_buf_add(&env, v[i].json, v[i].json_len);
 	}
 	if (rc == JIC_OK)
 		rc = jic_buf_adds(&env, ENV_TAIL);
@@ -268,7 +250,7 @@ static enum jic_rc send_batch(struct cli *c, struct push *p, json_t *objs, char 
 		rc = cli_call(c, "POST", t.data, JIC_TAXII_MEDIA, env.data, env.len, &st);
 	if (rc == JIC_ETOOBIG) {
 		memset(&c->d, 0, sizeof(c->d));
-		rc = split(c, p, objs, ser, n);
+		rc = split(c, p, v, n);
 	} else if (rc == JIC_OK) {
 		rc = account(c, p, st);
 	}
@@ -277,88 +259,57 @@ static enum jic_rc send_batch(struct cli *c, struct push *p, json_t *objs, char 
 	return rc;
 }
 
+/* The objects items[first, first + n) waiting to go, and their envelope's size. */
 struct batch {
-	json_t *objs;
-	char **ser;
-	size_t n, bytes;
+	size_t first, n, bytes;
 };
-
-static void batch_clear(struct batch *b)
-{
-	size_t i;
-
-	for (i = 0; i < b->n; i++)
-		free(b->ser[i]);
-	json_array_clear(b->objs);
-	b->n = 0;
-	b->bytes = strlen(ENV_HEAD) + strlen(ENV_TAIL);
-}
 
 static enum jic_rc flush(struct cli *c, struct push *p, struct batch *b)
 {
 	enum jic_rc rc = JIC_OK;
 
 	if (b->n > 0)
-		rc = send_batch(c, p, b->objs, b->ser, b->n);
+		rc = send_batch(c, p, p->items + b->first, b->n);
 	p->done += b->n;
-	batch_clear(b);
+	b->first += b->n;
+	b->n = 0;
+	b->bytes = strlen(ENV_HEAD) + strlen(ENV_TAIL);
 	progress(p);
 	return rc;
 }
 
-/* Adds one object to the batch, sending the batch first when it is full. */
-static enum jic_rc add_one(struct cli *c, struct push *p, struct batch *b, json_t *o)
+/* Adds object i to the batch, sending the batch first when it is full. */
+static enum jic_rc add_one(struct cli *c, struct push *p, struct batch *b, size_t i)
 {
-	size_t head = strlen(ENV_HEAD) + strlen(ENV_TAIL), len;
-	char *s = json_dumps(o, JSON_COMPACT | JSON_ENCODE_ANY);
+	size_t head = strlen(ENV_HEAD) + strlen(ENV_TAIL), len = p->items[i].json_len;
 	enum jic_rc rc = JIC_OK;
 
-	if (!s)
-		return jic_fail(&c->d, JIC_ENOMEM, "out of memory");
-	len = strlen(s);
 	if (head + len > p->content_max) {
-		free(s);
+		rc = flush(c, p, b);
 		p->done++;
-		return fail_local(p, o, "larger than the server's max_content_length");
+		b->first = i + 1;
+		if (rc == JIC_OK)
+			rc = fail_local(p, &p->items[i], "larger than the server's max_content_length");
+		return rc;
 	}
 	if (b->n == p->batch || b->bytes + len + 1 > p->content_max)
 		rc = flush(c, p, b);
-	if (rc != JIC_OK) {
-		free(s);
+	if (rc != JIC_OK)
 		return rc;
-	}
-	b->ser[b->n++] = s;
+	b->n++;
 	b->bytes += len + 1;
-	json_array_append(b->objs, o);
 	return JIC_OK;
 }
 
-static enum jic_rc send_all(struct cli *c, struct push *p, json_t *objects)
+static enum jic_rc send_all(struct cli *c, struct push *p)
 {
-	struct batch b = {0};
-	json_t *o;
-	size_t i;
+	struct batch b = {0, 0, strlen(ENV_HEAD) + strlen(ENV_TAIL)};
 	enum jic_rc rc = JIC_OK;
 
-	b.objs = json_array();
-	b.ser = calloc(p->batch, sizeof(*b.ser));
-	if (!b.objs || !b.ser) {
-		rc = jic_fail(&c->d, JIC_ENOMEM, "out of memory");
-		goto out;
-	}
-	batch_clear(&b);
-	json_array_foreach(objects, i, o)
-	{
-		rc = add_one(c, p, &b, o);
-		if (rc != JIC_OK)
-			goto out;
-	}
-	rc = flush(c, p, &b);
-out:
-	if (b.ser)
-		batch_clear(&b);
-	free(b.ser);
-	json_decref(b.objs);
+	for (size_t i = 0; i < p->total && rc == JIC_OK; i++)
+		rc = add_one(c, p, &b, i);
+	if (rc == JIC_OK)
+		rc = flush(c, p, &b);
 	if (p->tty && p->total)
 		fputc('\n', stderr);
 	return rc;
@@ -402,9 +353,11 @@ enum jic_rc cmd_push(struct cli *c, int argc, char **argv)
 	const char *file = NULL, *coll = NULL, *batch = NULL;
 	const struct cli_opt opts[] = {{"--collection", &coll}, {"--batch", &batch}, {NULL}};
 	struct push p = {.batch = PUSH_BATCH};
-	json_t *objects = NULL;
+	struct jic_stix_batch objects = {0};
+	struct jic_buf doc;
 	enum jic_rc rc;
 
+	jic_buf_init(&doc);
 	p.failures = json_array();
 	p.statuses = json_array();
 	p.tty = isatty(STDERR_FILENO);
@@ -416,15 +369,16 @@ enum jic_rc cmd_push(struct cli *c, int argc, char **argv)
 	if (rc == JIC_OK && (!p.failures || !p.statuses))
 		rc = jic_fail(&c->d, JIC_ENOMEM, "out of memory");
 	if (rc == JIC_OK)
-		rc = load(c, file, &objects);
+		rc = load(c, file, &doc, &objects);
 	if (rc == JIC_OK)
 		rc = cli_collection_id(c, coll, p.coll);
 	if (rc == JIC_OK)
 		rc = content_max(c, &p.content_max);
 	if (rc != JIC_OK)
 		goto out;
-	p.total = json_array_size(objects);
-	rc = send_all(c, &p, objects);
+	p.items = objects.items;
+	p.total = objects.n;
+	rc = send_all(c, &p);
 	if (rc != JIC_OK)
 		goto out;
 	summary(c, &p);
@@ -434,7 +388,8 @@ enum jic_rc cmd_push(struct cli *c, int argc, char **argv)
 		              (long long)p.failure, p.total);
 	}
 out:
-	json_decref(objects);
+	jic_stix_batch_fini(&objects);
+	jic_buf_fini(&doc);
 	json_decref(p.failures);
 	json_decref(p.statuses);
 	return rc;

@@ -1,10 +1,12 @@
-/* post.c — owns POST {api-root}/collections/{id}/objects/: envelope parsing,
- * per-object validation, one store transaction for the valid objects and the
- * status resource that reports each object. Must not touch: the read side
- * (objects.c) or how the store assigns date_added.
+/* post.c — owns ingest: POST {api-root}/collections/{id}/objects/ and
+ * jic_taxii_ingest beneath it (envelope parsing, per-object validation, the
+ * store writes for the valid objects, the status resource that reports each
+ * object). Must not touch: the read side (objects.c) or how the store
+ * assigns date_added.
  *
- * This is the ingest hot path: every valid object is serialised once, into
- * one shared buffer, and the store gets pointers into it. */
+ * This is the ingest hot path: objects are stored in the bytes the client
+ * sent (compacted only when they carry whitespace), never re-serialised, and
+ * all parsing happens before the store's write transaction begins. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,30 +16,16 @@
 
 #define CONFLICT_MSG "a different object with this id and modified is already stored"
 
-struct post {
-	json_t *objects;                 /* the envelope's array */
-	size_t total;
-	struct jic_obj_in *in;           /* the valid objects, in order */
-	size_t *off;                     /* offset of in[i].json in ser until all are written */
+struct ingest {
+	struct jic_stix_batch b;
+	struct jic_obj_in *in;         /* the valid objects, in order */
+	size_t *at;                    /* in[k] is b.items[at[k]] */
+	enum jic_put_outcome *outcome; /* per in[k] */
 	size_t n_in;
-	enum jic_put_outcome *outcome;
-	struct jic_buf ser;              /* compact JSON of the valid objects, back to back */
-	struct jic_buf ok;               /* the status' successes, as JSON items */
-	struct jic_buf bad;              /* the status' failures */
-	size_t n_ok, n_bad;
+	struct jic_buf ok;  /* the status' successes, as JSON items */
+	struct jic_buf bad; /* the status' failures */
+	size_t n_ok, n_bad, stored;
 };
-
-static int dump_cb(const char *p, size_t n, void *ctx)
-{
-	return jic_buf_add(ctx, p, n) == JIC_OK ? 0 : -1;
-}
-
-static const char *str_prop(json_t *obj, const char *key)
-{
-	const char *s = json_string_value(json_object_get(obj, key));
-
-	return s ? s : "";
-}
 
 static enum jic_rc add_detail(struct jic_buf *b, size_t *n, const char *id, const char *version,
                               const char *msg)
@@ -61,78 +49,86 @@ static enum jic_rc add_detail(struct jic_buf *b, size_t *n, const char *id, cons
 	return rc;
 }
 
-/* Validates one entry; a valid one is serialised into ser, an invalid one
- * becomes a failure with the check's reason. */
-static enum jic_rc take_entry(struct post *p, json_t *obj)
+/* Sorts the items into the valid ones (in) and the failures (bad). */
+static enum jic_rc take_all(struct ingest *g, unsigned flags, struct jic_diag *d)
 {
-	struct jic_diag why = { JIC_OK, "" };
-	struct jic_stix_obj so;
-	struct jic_obj_in *v;
-	size_t start = p->ser.len;
-	const char *ver;
-
-	if (jic_stix_check(obj, &so, &why) != JIC_OK) {
-		ver = str_prop(obj, "modified");
-		return add_detail(&p->bad, &p->n_bad, str_prop(obj, "id"),
-		                  ver[0] ? ver : str_prop(obj, "created"),
-		                  why.msg[0] ? why.msg : "not a valid STIX 2.1 object");
-	}
-	if (json_dump_callback(obj, dump_cb, &p->ser, JSON_COMPACT) != 0)
-		return JIC_ENOMEM;
-	v = &p->in[p->n_in];
-	v->id = so.id;
-	v->type = so.type;
-	v->spec_version = so.spec_version ? so.spec_version : "2.1";
-	v->modified = so.modified ? so.modified : "";
-	v->modified_us = so.modified_us;
-	v->json_len = p->ser.len - start;
-	p->off[p->n_in++] = start;
-	return JIC_OK;
-}
-
-static enum jic_rc take_all(struct post *p)
-{
+	size_t n = g->b.n ? g->b.n : 1;
 	enum jic_rc rc = JIC_OK;
-	size_t i;
 
-	p->in = calloc(p->total ? p->total : 1, sizeof(*p->in));
-	p->off = calloc(p->total ? p->total : 1, sizeof(*p->off));
-	p->outcome = calloc(p->total ? p->total : 1, sizeof(*p->outcome));
-	if (p->in == NULL || p->off == NULL || p->outcome == NULL)
+	g->in = calloc(n, sizeof(*g->in));
+	g->at = calloc(n, sizeof(*g->at));
+	g->outcome = calloc(n, sizeof(*g->outcome));
+	if (g->in == NULL || g->at == NULL || g->outcome == NULL)
 		return JIC_ENOMEM;
-	for (i = 0; i < p->total && rc == JIC_OK; i++)
-		rc = take_entry(p, json_array_get(p->objects, i));
-	/* ser no longer moves: turn offsets into pointers. */
-	for (i = 0; i < p->n_in && rc == JIC_OK; i++)
-		p->in[i].json = p->ser.data + p->off[i];
-	return rc;
-}
+	for (size_t i = 0; i < g->b.n && rc == JIC_OK; i++) {
+		const struct jic_stix_item *it = &g->b.items[i];
+		struct jic_obj_in *v = &g->in[g->n_in];
 
-static enum jic_rc store_all(const struct taxii_call *t, struct post *p, const char *cid)
-{
-	const struct jic_req *req = t->req;
-	enum jic_rc rc = JIC_OK;
-	size_t i, stored = 0;
-
-	if (p->n_in > 0)
-		rc = jic_store_objects_put(req->store, cid, p->in, p->n_in, req->who->member_id,
-		                           req->node->node_id, p->outcome, t->d);
-	for (i = 0; i < p->n_in && rc == JIC_OK; i++) {
-		const struct jic_obj_in *v = &p->in[i];
-
-		if (p->outcome[i] == JIC_PUT_CONFLICT) {
-			rc = add_detail(&p->bad, &p->n_bad, v->id, v->modified, CONFLICT_MSG);
+		if (it->rc != JIC_OK && (flags & JIC_INGEST_ALL_OR_NOTHING))
+			return jic_fail(d, JIC_EUNPROC, "object %zu (%s): %s", i,
+			                it->obj.id[0] ? it->obj.id : "no id", it->reason);
+		if (it->rc != JIC_OK) {
+			rc = add_detail(&g->bad, &g->n_bad, it->obj.id, it->obj.modified, it->reason);
 			continue;
 		}
-		stored += p->outcome[i] == JIC_PUT_STORED;
-		rc = add_detail(&p->ok, &p->n_ok, v->id, v->modified, NULL);
+		*v = (struct jic_obj_in){it->obj.id,          it->obj.type, it->obj.spec_version,
+		                         it->obj.modified,    it->obj.modified_us, it->json,
+		                         it->json_len};
+		g->at[g->n_in++] = i;
 	}
-	if (rc == JIC_OK && t->stored != NULL)
-		*t->stored += stored;
 	return rc;
 }
 
-static enum jic_rc write_status(struct jic_buf *b, const struct post *p, const char *sid,
+static int same(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Stores the valid objects: one transaction per run of the same origin
+ * (one run unless the envelope carries x_jic_origins). */
+static enum jic_rc store_all(struct jic_store *s, const char *cid, struct ingest *g,
+                             const char *member, const char *node, struct jic_diag *d)
+{
+	enum jic_rc rc = JIC_OK;
+	size_t k = 0, end;
+
+	while (k < g->n_in && rc == JIC_OK) {
+		const struct jic_stix_item *first = &g->b.items[g->at[k]];
+
+		for (end = k + 1; end < g->n_in; end++) {
+			const struct jic_stix_item *it = &g->b.items[g->at[end]];
+
+			if (!same(it->origin_member, first->origin_member) ||
+			    !same(it->origin_node, first->origin_node))
+				break;
+		}
+		rc = jic_store_objects_put(s, cid, g->in + k, end - k,
+		                           first->origin_member ? first->origin_member : member,
+		                           first->origin_node ? first->origin_node : node,
+		                           g->outcome + k, d);
+		k = end;
+	}
+	return rc;
+}
+
+static enum jic_rc report_all(struct ingest *g)
+{
+	enum jic_rc rc = JIC_OK;
+
+	for (size_t i = 0; i < g->n_in && rc == JIC_OK; i++) {
+		const struct jic_obj_in *v = &g->in[i];
+
+		if (g->outcome[i] == JIC_PUT_CONFLICT) {
+			rc = add_detail(&g->bad, &g->n_bad, v->id, v->modified, CONFLICT_MSG);
+			continue;
+		}
+		g->stored += g->outcome[i] == JIC_PUT_STORED;
+		rc = add_detail(&g->ok, &g->n_ok, v->id, v->modified, NULL);
+	}
+	return rc;
+}
+
+static enum jic_rc write_status(struct jic_buf *b, const struct ingest *g, const char *sid,
                                 const char *when)
 {
 	enum jic_rc rc;
@@ -140,27 +136,88 @@ static enum jic_rc write_status(struct jic_buf *b, const struct post *p, const c
 	rc = jic_buf_addf(b,
 	                  "{\"id\":\"%s\",\"status\":\"complete\",\"request_timestamp\":\"%s\","
 	                  "\"total_count\":%zu,\"success_count\":%zu,\"successes\":[",
-	                  sid, when, p->total, p->n_ok);
-	if (rc == JIC_OK && p->ok.len > 0)
-		rc = jic_buf_add(b, p->ok.data, p->ok.len);
+	                  sid, when, g->b.n, g->n_ok);
+	if (rc == JIC_OK && g->ok.len > 0)
+		rc = jic_buf_add(b, g->ok.data, g->ok.len);
 	if (rc == JIC_OK)
-		rc = jic_buf_addf(b, "],\"failure_count\":%zu,\"failures\":[", p->n_bad);
-	if (rc == JIC_OK && p->bad.len > 0)
-		rc = jic_buf_add(b, p->bad.data, p->bad.len);
+		rc = jic_buf_addf(b, "],\"failure_count\":%zu,\"failures\":[", g->n_bad);
+	if (rc == JIC_OK && g->bad.len > 0)
+		rc = jic_buf_add(b, g->bad.data, g->bad.len);
 	if (rc == JIC_OK)
 		rc = jic_buf_adds(b, "],\"pending_count\":0}");
 	return rc;
 }
 
-static void post_fini(struct post *p)
+static void ingest_fini(struct ingest *g)
 {
-	json_decref(p->objects);
-	free(p->in);
-	free(p->off);
-	free(p->outcome);
-	jic_buf_fini(&p->ser);
-	jic_buf_fini(&p->ok);
-	jic_buf_fini(&p->bad);
+	jic_stix_batch_fini(&g->b);
+	free(g->in);
+	free(g->at);
+	free(g->outcome);
+	jic_buf_fini(&g->ok);
+	jic_buf_fini(&g->bad);
+}
+
+/* The counts, the envelope's paging and, when asked, the status resource. */
+static enum jic_rc fill_result(const struct ingest *g, unsigned flags, const char *when,
+                               struct jic_taxii_ingest_result *out)
+{
+	struct jic_buf st;
+	enum jic_rc rc = JIC_OK;
+
+	jic_buf_init(&st);
+	out->total = g->b.n;
+	out->success = g->n_ok;
+	out->failure = g->n_bad;
+	out->stored = g->stored;
+	out->more = g->b.more;
+	if (g->b.next != NULL && (out->next = strdup(g->b.next)) == NULL)
+		rc = JIC_ENOMEM;
+	if (rc == JIC_OK && (flags & JIC_INGEST_STATUS)) {
+		jic_crypto_uuid4(out->status_id);
+		rc = write_status(&st, g, out->status_id, when);
+		if (rc == JIC_OK)
+			out->status = jic_buf_take(&st);
+	}
+	jic_buf_fini(&st);
+	return rc;
+}
+
+enum jic_rc jic_taxii_ingest(struct jic_store *s, const char *collection_id, const char *body,
+                             size_t len, const char *origin_member, const char *origin_node,
+                             unsigned flags, struct jic_taxii_ingest_result *out,
+                             struct jic_diag *d)
+{
+	struct ingest g = {.n_in = 0};
+	char when[JIC_TIME_LEN];
+	enum jic_rc rc;
+
+	memset(out, 0, sizeof(*out));
+	jic_buf_init(&g.ok);
+	jic_buf_init(&g.bad);
+	jic_time_format(jic_time_now_us(), when);
+	rc = jic_stix_batch_parse(body, len, &g.b, d);
+	if (rc == JIC_OK)
+		rc = take_all(&g, flags, d);
+	if (rc == JIC_OK && g.n_in > 0)
+		rc = store_all(s, collection_id, &g, origin_member, origin_node, d);
+	if (rc == JIC_OK)
+		rc = report_all(&g);
+	if (rc == JIC_OK)
+		rc = fill_result(&g, flags, when, out);
+	if (rc == JIC_ENOMEM)
+		jic_fail(d, rc, "out of memory");
+	if (rc != JIC_OK)
+		jic_taxii_ingest_fini(out);
+	ingest_fini(&g);
+	return rc;
+}
+
+void jic_taxii_ingest_fini(struct jic_taxii_ingest_result *out)
+{
+	free(out->next);
+	free(out->status);
+	memset(out, 0, sizeof(*out));
 }
 
 static enum jic_rc check_request(const struct taxii_call *t, const char *key,
@@ -183,37 +240,27 @@ static enum jic_rc check_request(const struct taxii_call *t, const char *key,
 
 enum jic_rc taxii_objects_post(const struct taxii_call *t, const char *key)
 {
-	struct post p = { .objects = NULL };
-	char when[JIC_TIME_LEN], sid[JIC_UUID_LEN];
+	const struct jic_req *req = t->req;
+	struct jic_taxii_ingest_result r = {0};
 	struct jic_collection c;
 	enum jic_rc rc;
 
-	jic_buf_init(&p.ser);
-	jic_buf_init(&p.ok);
-	jic_buf_init(&p.bad);
-	jic_time_format(jic_time_now_us(), when);
 	rc = check_request(t, key, &c);
-	if (rc != JIC_OK)
-		goto out;
-	rc = jic_stix_parse_envelope(t->req->body, t->req->body_len, &p.objects, t->d);
-	if (rc != JIC_OK)
-		goto out;
-	p.total = json_array_size(p.objects);
-	rc = take_all(&p);
 	if (rc == JIC_OK)
-		rc = store_all(t, &p, c.id);
+		rc = jic_taxii_ingest(req->store, c.id, req->body, req->body_len, req->who->member_id,
+		                      req->node->node_id, JIC_INGEST_STATUS, &r, t->d);
 	if (rc != JIC_OK)
 		goto out;
-	jic_crypto_uuid4(sid);
-	rc = write_status(&t->resp->body, &p, sid, when);
-	if (rc != JIC_OK)
-		goto out;
-	rc = jic_store_status_put(t->req->store, sid, t->req->who->member_id, t->resp->body.data, t->d);
+	if (t->stored != NULL)
+		*t->stored += r.stored;
+	rc = jic_store_status_put(req->store, r.status_id, req->who->member_id, r.status, t->d);
+	if (rc == JIC_OK)
+		rc = jic_buf_adds(&t->resp->body, r.status);
+	if (rc == JIC_ENOMEM)
+		jic_fail(t->d, rc, "out of memory");
 	if (rc == JIC_OK)
 		taxii_resp_ok(t->resp, 202);
 out:
-	if (rc == JIC_ENOMEM)
-		jic_fail(t->d, rc, "out of memory");
-	post_fini(&p);
+	jic_taxii_ingest_fini(&r);
 	return rc;
 }

@@ -1,9 +1,13 @@
-/* test_check.c — jic_stix_check and jic_stix_id_valid, each rule with an
- * object that passes and one that fails. Owns nothing but this test. */
+/* test_check.c — the STIX checks jic_stix_batch_parse runs on each object,
+ * and jic_stix_id_valid: each rule with an object that passes and one that
+ * fails. Objects are built with jansson for convenience and sent through the
+ * batch parser inside an envelope. Owns nothing but this test. */
+#define _GNU_SOURCE /* memmem */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -40,18 +44,54 @@ static json_t *indicator_with(const char *key, const char *value)
 	return o;
 }
 
+/* Checks o (consumed) as the only object of an envelope; the batch keeps
+ * the envelope text alive in *env (the caller frees both). */
+static const struct jic_stix_item *check_one(json_t *o, struct jic_stix_batch *b, char **env)
+{
+	json_t *e = json_pack("{s:[o]}", "objects", o);
+	struct jic_diag d = {0};
+
+	assert_non_null(e);
+	*env = json_dumps(e, JSON_COMPACT);
+	json_decref(e);
+	assert_non_null(*env);
+	if (jic_stix_batch_parse(*env, strlen(*env), b, &d) != JIC_OK)
+		fail_msg("envelope refused: %s", d.msg);
+	assert_int_equal(b->n, 1);
+	return &b->items[0];
+}
+
 static void expect_rc(json_t *o, enum jic_rc want, const char *what)
 {
-	struct jic_stix_obj out;
-	struct jic_diag d = {0};
-	enum jic_rc rc = jic_stix_check(o, &out, &d);
+	struct jic_stix_batch b;
+	char *env;
+	const struct jic_stix_item *it = check_one(o, &b, &env);
 
-	if (rc != want)
-		fail_msg("%s: rc %s (%s), want %s", what, jic_rc_name(rc), d.msg,
-		         jic_rc_name(want));
-	if (rc != JIC_OK)
-		assert_true(strlen(d.msg) > 0);
-	json_decref(o);
+	if (it->rc != want)
+		fail_msg("%s: rc %s (%s), want %s", what, jic_rc_name(it->rc),
+		         it->reason ? it->reason : "", jic_rc_name(want));
+	if (it->rc != JIC_OK)
+		assert_true(strlen(it->reason) > 0);
+	else
+		assert_null(it->reason);
+	jic_stix_batch_fini(&b);
+	free(env);
+}
+
+/* The verdict on the indicator with extra members (raw JSON text) appended. */
+static enum jic_rc raw_with(const char *extra)
+{
+	struct jic_stix_batch b;
+	struct jic_diag d;
+	char env[2048];
+	enum jic_rc rc;
+
+	snprintf(env, sizeof(env), "{\"objects\":[%.*s%s}]}", (int)strlen(indicator) - 1, indicator,
+	         extra);
+	assert_int_equal(jic_stix_batch_parse(env, strlen(env), &b, &d), JIC_OK);
+	rc = b.items[0].rc;
+	jic_stix_batch_fini(&b);
+	return rc;
 }
 
 #define PASS(o) expect_rc((o), JIC_OK, #o)
@@ -86,17 +126,68 @@ static void test_ids(void **state)
 
 static void test_out(void **state)
 {
-	struct jic_stix_obj out;
-	json_t *o = load(indicator);
+	struct jic_stix_batch b;
+	char *env;
+	const struct jic_stix_item *it = check_one(load(indicator), &b, &env);
 
 	(void)state;
-	assert_int_equal(jic_stix_check(o, &out, NULL), JIC_OK);
-	assert_string_equal(out.id, "indicator--" UUID);
-	assert_string_equal(out.type, "indicator");
-	assert_string_equal(out.spec_version, "2.1");
-	assert_string_equal(out.modified, "2016-04-06T20:03:48.123Z");
-	assert_int_equal(out.modified_us, 1459973028123000LL);
-	json_decref(o);
+	assert_int_equal(it->rc, JIC_OK);
+	assert_string_equal(it->obj.id, "indicator--" UUID);
+	assert_string_equal(it->obj.type, "indicator");
+	assert_string_equal(it->obj.spec_version, "2.1");
+	assert_string_equal(it->obj.modified, "2016-04-06T20:03:48.123Z");
+	assert_int_equal(it->obj.modified_us, 1459973028123000LL);
+	/* Compact input is served from the envelope itself. */
+	assert_true(it->json >= env && it->json < env + strlen(env));
+	assert_int_equal(it->json_len, strlen(indicator));
+	assert_memory_equal(it->json, indicator, it->json_len);
+	jic_stix_batch_fini(&b);
+	free(env);
+}
+
+/* A failure is named by its id and version; the reason says why. */
+static void test_failure_names(void **state)
+{
+	struct jic_stix_batch b;
+	char *env;
+	const struct jic_stix_item *it =
+	    check_one(indicator_with("created", "\"2016-04-06T20:03:48.124Z\""), &b, &env);
+
+	(void)state;
+	assert_int_equal(it->rc, JIC_EUNPROC);
+	assert_string_equal(it->obj.id, "indicator--" UUID);
+	assert_string_equal(it->obj.modified, "2016-04-06T20:03:48.123Z");
+	assert_non_null(strstr(it->reason, "modified"));
+	jic_stix_batch_fini(&b);
+	free(env);
+	it = check_one(load("{\"type\":\"x-acme\",\"created\":\"2020-01-01T00:00:00Z\"}"), &b, &env);
+	assert_int_equal(it->rc, JIC_EUNPROC);
+	assert_string_equal(it->obj.id, "");
+	assert_string_equal(it->obj.modified, "2020-01-01T00:00:00Z");
+	jic_stix_batch_fini(&b);
+	free(env);
+}
+
+/* Strings are decoded before they are judged, and escapes are kept in the
+ * stored bytes as the client wrote them. */
+static void test_escapes(void **state)
+{
+	static const char env[] =
+	    "{\"objects\":[{\"type\":\"indic\\u0061tor\",\"spec_version\":\"2.1\","
+	    "\"id\":\"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3\\u0066\","
+	    "\"created\":\"2016-04-06T20:03:48.000Z\",\"modified\":\"2016-04-06T20:03:48.000Z\","
+	    "\"pattern\":\"[ipv4-addr:value = '198.51.100.1']\",\"pattern_type\":\"stix\","
+	    "\"valid_from\":\"2016-01-01T00:00:00Z\",\"name\":\"\\u00e9\\ud83d\\ude00\\/\"}]}";
+	struct jic_stix_batch b;
+	struct jic_diag d;
+
+	(void)state;
+	assert_int_equal(jic_stix_batch_parse(env, strlen(env), &b, &d), JIC_OK);
+	assert_int_equal(b.items[0].rc, JIC_OK);
+	assert_string_equal(b.items[0].obj.type, "indicator");
+	assert_string_equal(b.items[0].obj.id, "indicator--" UUID);
+	assert_non_null(memmem(b.items[0].json, b.items[0].json_len, "\\ud83d\\ude00\\/", 14));
+	jic_stix_batch_fini(&b);
 }
 
 static void test_type_and_id(void **state)
@@ -262,6 +353,14 @@ static void test_confidence_labels(void **state)
 	(void)state;
 	PASS(indicator_with("confidence", "100"));
 	FAIL(indicator_with("confidence", "101"));
+	PASS(indicator_with("confidence", "0"));
+	FAIL(indicator_with("confidence", "-1"));
+	FAIL(indicator_with("confidence", "50.0"));
+	/* Number forms jansson would normalise, written as a client may send them. */
+	assert_int_equal(raw_with(",\"confidence\":100000000000000000000"), JIC_EUNPROC);
+	assert_int_equal(raw_with(",\"confidence\":1e1"), JIC_EUNPROC);
+	assert_int_equal(raw_with(",\"confidence\":-0"), JIC_OK);
+	assert_int_equal(raw_with(",\"confidence\":100"), JIC_OK);
 	FAIL(indicator_with("confidence", "\"high\""));
 	PASS(indicator_with("labels", "[\"a\"]"));
 	FAIL(indicator_with("labels", "[]"));
@@ -274,8 +373,9 @@ static void test_confidence_labels(void **state)
 
 static void test_marking(void **state)
 {
-	struct jic_stix_obj out;
-	json_t *o;
+	struct jic_stix_batch b;
+	const struct jic_stix_item *it;
+	char *env;
 
 	(void)state;
 	PASS(load(TLP_HEAD ",\"definition_type\":\"tlp\",\"definition\":{\"tlp\":\"amber\"}}"));
@@ -292,10 +392,12 @@ static void test_marking(void **state)
 	          "\"marking-definition--" UUID "\",\"definition_type\":\"statement\","
 	          "\"definition\":{\"statement\":\"c\"}}"));
 	/* Markings have no modified: created stands in for the version. */
-	o = load(TLP_HEAD ",\"definition_type\":\"tlp\",\"definition\":{\"tlp\":\"red\"}}");
-	assert_int_equal(jic_stix_check(o, &out, NULL), JIC_OK);
-	assert_string_equal(out.modified, "2017-01-20T00:00:00.000Z");
-	json_decref(o);
+	it = check_one(load(TLP_HEAD ",\"definition_type\":\"tlp\",\"definition\":{\"tlp\":\"red\"}}"),
+	               &b, &env);
+	assert_int_equal(it->rc, JIC_OK);
+	assert_string_equal(it->obj.modified, "2017-01-20T00:00:00.000Z");
+	jic_stix_batch_fini(&b);
+	free(env);
 }
 
 static void test_artifact(void **state)
@@ -352,6 +454,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ids),
 	    cmocka_unit_test(test_out),
+	    cmocka_unit_test(test_failure_names),
+	    cmocka_unit_test(test_escapes),
 	    cmocka_unit_test(test_type_and_id),
 	    cmocka_unit_test(test_spec_version),
 	    cmocka_unit_test(test_timestamps),
