@@ -18,6 +18,9 @@ struct jic_http_opts {
 	unsigned timeout_s;     /* idle connection timeout */
 	size_t body_max;        /* request body cap, bytes; 0: the node's setting */
 	size_t conn_max;        /* concurrent connections cap */
+	struct jic_sync_engine *sync; /* handed to handlers as jic_req.sync; NULL: none */
+	const uint8_t *node_key;      /* handed to handlers as jic_req.node_key; borrowed
+	                                 while the server runs */
 };
 
 struct jic_server;

@@ -57,6 +57,8 @@ struct jic_server {
 	struct jic_store **stores;
 	size_t n_stores, cap_stores;
 	struct http_metrics metrics;
+	struct jic_sync_engine *sync; /* from jic_http_opts, for jic_req */
+	const uint8_t *node_key;
 };
 
 /* One request's state, from its first callback to its completion. */

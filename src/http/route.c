@@ -260,6 +260,8 @@ static enum jic_rc handle(struct jic_server *srv, struct MHD_Connection *c, stru
 	req->body = cx->body.len ? cx->body.data : NULL;
 	req->body_len = cx->body.len;
 	req->node = &srv->node;
+	req->sync = srv->sync;
+	req->node_key = srv->node_key;
 	return dispatch(srv, c, req, resp, d);
 }
 

@@ -380,6 +380,8 @@ enum jic_rc jic_http_start(const struct jic_http_opts *o, struct jic_server **ou
 		return jic_fail(d, JIC_ENOMEM, "no thread key left");
 	}
 	srv->db_path = strdup(o->db_path);
+	srv->sync = o->sync;
+	srv->node_key = o->node_key;
 	rc = srv->db_path ? load_tls(srv, o, loopback, d) : jic_fail(d, JIC_ENOMEM, "out of memory");
 	if (rc == JIC_OK)
 		rc = load_node(srv, o, d);
