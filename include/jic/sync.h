@@ -115,5 +115,10 @@ void jic_sync_now(struct jic_sync_engine *e);
 /* Stops the threads (a request in flight is abandoned, nothing partial is
  * stored) and frees e. */
 void jic_sync_stop(struct jic_sync_engine *e);
+/* Stops the threads as jic_sync_stop does but keeps e: jic_sync_now from a
+ * request still being handled stays harmless (it does nothing) until
+ * jic_sync_stop frees e. For a daemon that stops pulling before it stops
+ * serving. Call from one thread. */
+void jic_sync_halt(struct jic_sync_engine *e);
 
 #endif

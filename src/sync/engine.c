@@ -49,6 +49,7 @@ struct jic_sync_engine {
 	uint64_t wake;      /* bumped by jic_sync_now; under mu */
 	atomic_int stopping;
 	pthread_t sup;
+	int halted;             /* the supervisor has been joined */
 	struct worker *workers; /* the supervisor's alone */
 };
 
@@ -407,6 +408,9 @@ static void poll_pull(struct worker *w, struct jic_store *s, const struct jic_pe
 		pull->last_success_us = jic_time_now_us();
 		pull->last_error[0] = '\0';
 		pull->failures = 0;
+	} else if (stopped(w)) {
+		/* Not the peer's failure: the poll resumes from the cursor next time. */
+		jic_log(JIC_LOG_INFO, "sync: %s/%s: %s", peer->id, pull->remote_collection, d.msg);
 	} else {
 		pull->last_error_us = jic_time_now_us();
 		snprintf(pull->last_error, sizeof(pull->last_error), "%s", d.msg);
@@ -694,14 +698,22 @@ void jic_sync_now(struct jic_sync_engine *e)
 	pthread_mutex_unlock(&e->mu);
 }
 
-void jic_sync_stop(struct jic_sync_engine *e)
+void jic_sync_halt(struct jic_sync_engine *e)
 {
-	if (!e)
+	if (!e || e->halted)
 		return;
 	atomic_store(&e->stopping, 1);
 	pthread_mutex_lock(&e->mu);
 	pthread_cond_broadcast(&e->cv);
 	pthread_mutex_unlock(&e->mu);
 	pthread_join(e->sup, NULL);
+	e->halted = 1;
+}
+
+void jic_sync_stop(struct jic_sync_engine *e)
+{
+	if (!e)
+		return;
+	jic_sync_halt(e);
 	engine_free(e, 1);
 }

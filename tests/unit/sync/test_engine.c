@@ -637,6 +637,7 @@ static char *reply_hang(struct server *sv, const char *req, int i, enum mode *mo
 static void test_stop_abandons(void **state)
 {
 	struct fx *f = *state;
+	struct jic_pull p;
 
 	f->sv.reply = reply_hang;
 	server_start(&f->sv);
@@ -645,9 +646,15 @@ static void test_stop_abandons(void **state)
 	for (int i = 0; i < 2000 && n_requests(&f->sv) == 0; i++)
 		usleep(10000);
 	assert_int_equal(n_requests(&f->sv), 1);
+	jic_sync_halt(f->e);
+	jic_sync_now(f->e); /* harmless once halted */
 	jic_sync_stop(f->e);
 	f->e = NULL;
 	assert_int_equal(stored(f), 0);
+	/* Abandoned on a stop is not the peer's failure. */
+	get_pull(f, &p);
+	assert_int_equal(p.failures, 0);
+	assert_string_equal(p.last_error, "");
 }
 
 /* Peers added while running are picked up; a removed peer is no longer polled;
