@@ -556,3 +556,251 @@ def main():
         sys.stderr.write("jictest: binaries not found (JICD=%s JIC=%s)\n" % (JICD, JIC))
     faulthandler.enable()
     unittest.main(verbosity=2)
+
+
+# ---------------------------------------------------------------- federation
+#
+# Several nodes that pull from each other (docs/api.md, "Federation"). Nodes of
+# a federation listen on fixed ports, so that a node killed and restarted keeps
+# the URL its peers know it by.
+
+PROVENANCE = {"X-JIC-Provenance": "1"}
+
+
+def wait_until(pred, timeout=90, what="a condition", interval=0.05):
+    """Polls pred until it returns a true value, which it returns. Past
+    timeout, fails with what and pred's last value (a falsy value that says
+    why helps: an empty list, a count)."""
+    deadline = time.time() + timeout
+    while True:
+        last = pred()
+        if last:
+            return last
+        if time.time() > deadline:
+            raise AssertionError("timed out after %ss waiting for %s (last: %r)" %
+                                 (timeout, what, last))
+        time.sleep(interval)
+        interval = min(interval * 1.5, 0.5)
+
+
+def db_query(path, sql, args=()):
+    """Rows of sql on the SQLite database at path, opened read-only beside
+    a running jicd (WAL readers do not block it)."""
+    import sqlite3
+    con = sqlite3.connect("file:%s?mode=ro" % path, uri=True, timeout=30)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+def db_exec(path, sql, args=()):
+    """Runs one write on the database at path (to forge what a compromised
+    node would hold)."""
+    import sqlite3
+    con = sqlite3.connect(path, timeout=30)
+    try:
+        with con:
+            con.execute(sql, args)
+    finally:
+        con.close()
+
+
+class FedNode(Node):
+    """A node of a federation: member m runs node "m-node" on a fixed port."""
+
+    def __init__(self, member, node_id=None, extra_args=(), port=None, **kw):
+        self.fixed_port = port or free_port()
+        super().__init__(extra_args=extra_args, node_id=node_id or member + "-node",
+                         member=member, listen="127.0.0.1:%d" % self.fixed_port, **kw)
+
+    # -- what the node stores, read from its database
+
+    def versions(self, coll=None):
+        """(collection id, object id, modified, origin member, origin node)
+        of every stored version, from SQLite."""
+        sql = ("SELECT c.id, o.id, o.modified, o.origin_member, o.origin_node "
+               "FROM objects o JOIN collections c ON c.ckey = o.coll")
+        args = ()
+        if coll:
+            sql += " WHERE c.id = ? OR c.alias = ?"
+            args = (coll, coll)
+        return db_query(self.db, sql, args)
+
+    def version_counts(self, coll=None):
+        """{(object id, modified): rows} over one collection (or all)."""
+        counts = {}
+        for _, oid, mod, _, _ in self.versions(coll):
+            counts[(oid, mod)] = counts.get((oid, mod), 0) + 1
+        return counts
+
+    def stored_json(self, oid, coll=None):
+        """The stored JSON documents of oid (every version), from SQLite."""
+        sql = ("SELECT o.json FROM objects o JOIN collections c ON c.ckey = o.coll "
+               "WHERE o.id = ?")
+        args = [oid]
+        if coll:
+            sql += " AND (c.id = ? OR c.alias = ?)"
+            args += [coll, coll]
+        return [json.loads(r[0]) for r in db_query(self.db, sql, args)]
+
+    def db_contains(self, needle):
+        """Whether any stored object's JSON holds needle (SQLite LIKE-free search)."""
+        rows = db_query(self.db, "SELECT count(*) FROM objects WHERE instr(json, ?) > 0",
+                        (needle,))
+        return rows[0][0] > 0
+
+    # -- the federation API
+
+    def add_peer(self, pid, member, url, account, token, pulls, api_root="/api/",
+                 ca_pem=None, pin=None, expect=201):
+        body = {"id": pid, "member": member, "url": url, "api_root": api_root,
+                "account": account, "token": token,
+                "pulls": [p if isinstance(p, dict) else {"remote": p} for p in pulls]}
+        if ca_pem is not None:
+            body["ca_pem"] = ca_pem
+        if pin is not None:
+            body["pin_sha256"] = pin
+        return self.api("POST", "peers", body, expect=expect)
+
+    def sync_now(self):
+        return self.api("POST", "sync/now", {}, expect=202)
+
+    def pulls(self):
+        return self.api("GET", "sync", expect=200).json["pulls"]
+
+    def pull_state(self, peer, remote=None):
+        """The pull of (peer, remote) from GET /jic/v1/sync; with no remote, the
+        peer's only pull."""
+        mine = [p for p in self.pulls() if p["peer"] == peer and
+                (remote is None or p["remote"] == remote)]
+        if len(mine) != 1:
+            raise AssertionError("%s: %d pulls of %s %s" % (self.node_id, len(mine), peer,
+                                                            remote))
+        return mine[0]
+
+    def conflicts(self):
+        return self.api("GET", "conflicts", expect=200).json["conflicts"]
+
+    def fetch_origins(self, coll, token=None):
+        """Every version of coll with its provenance: [(object, [member, node])]."""
+        out, params = [], [("match[version]", "all"), ("limit", "1000")]
+        path = "/api/collections/%s/objects/" % coll
+        while True:
+            r = self.get(path, params=params, token=token, headers=PROVENANCE)
+            if r.status != 200:
+                raise AssertionError("GET %s: %r" % (path, r))
+            objs = r.json.get("objects", [])
+            origins = r.json.get("x_jic_origins")
+            if origins is None or len(origins) != len(objs):
+                raise AssertionError("x_jic_origins missing or of the wrong length: %r" % r)
+            out += list(zip(objs, origins))
+            if not r.json.get("more"):
+                return out
+            params = [("match[version]", "all"), ("limit", "1000"),
+                      ("next", r.json["next"])]
+
+
+class Federation:
+    """Nodes of members that pull from each other, cleaned up with the test
+    (or class) that made it. Every node knows every member; every node holds
+    the shared collection COALITION (same id everywhere: each member writes to
+    it on its own node, the others read) and a member-only collection
+    "<member>-only" that only its member may read.
+
+    A node's account at a peer is a regular analyst account of the node's
+    member, made at the peer by the peer's admin, with a read grant at the
+    source: the source decides what leaves it."""
+
+    COALITION = "5a7c0a1e-0000-4000-8000-00000000c0a1"
+
+    def __init__(self, members, cleanup, interval_ms=200, extra_args=(), tls=()):
+        self.members = list(members)
+        self.nodes = {}
+        self.links = {}
+        self.secrets = {}  # (source, puller) -> [token secrets made at source]
+        for m in self.members:
+            args = ["--sync-interval", str(interval_ms), "--log-level", "warn"]
+            n = FedNode(m, extra_args=args + list(extra_args), tls=m in tls)
+            cleanup(n.cleanup)
+            self.nodes[m] = n
+        for n in self.nodes.values():
+            self._setup(n)
+
+    def __getitem__(self, member):
+        return self.nodes[member]
+
+    def _setup(self, n):
+        for m in self.members:
+            if m != n.member:
+                n.add_member(m)
+        n.api("POST", "collections", {"id": self.COALITION, "alias": "coalition",
+                                      "title": "Coalition picture", "description": "",
+                                      "owner": n.member}, expect=201)
+        for m in self.members:
+            n.grant(self.COALITION, m, "write" if m == n.member else "read")
+        only = n.add_collection(n.member + "-only", owner=n.member)
+        n.grant(only, n.member, "write")
+
+    def account_at(self, source, puller, grant=None):
+        """puller's account at source (made once) and a fresh token:
+        (account id, token secret, token resource)."""
+        src, dst = self.nodes[source], self.nodes[puller]
+        acct = "node-" + dst.node_id
+        if (source, puller) not in self.links:
+            src.add_account(acct, puller)
+            self.links[(source, puller)] = acct
+        if grant:
+            coll, right = grant
+            src.grant(coll, puller, right)
+        secret, res = src.new_token(acct, label="pull by " + dst.node_id)
+        self.secrets.setdefault((source, puller), []).append(secret)
+        return acct, secret, res
+
+    def link(self, puller, source, pulls=None, peer_id=None, **kw):
+        """puller pulls pulls (default: the coalition) from source; returns the
+        token resource of puller's account at source."""
+        acct, secret, res = self.account_at(source, puller)
+        src = self.nodes[source]
+        self.nodes[puller].add_peer(peer_id or source, source, src.url, acct, secret,
+                                    pulls or [self.COALITION], **kw)
+        return res
+
+    def hub_and_spoke(self, hub):
+        """Every other node pulls the coalition from hub; hub pulls each one's."""
+        for m in self.members:
+            if m != hub:
+                self.link(m, hub)
+                self.link(hub, m)
+
+    def sync_now(self):
+        for n in self.nodes.values():
+            if n.alive():
+                n.sync_now()
+
+    def converge(self, expect, coll=None, timeout=120):
+        """Waits until every node in expect ({member: set of (id, modified)})
+        stores at least those versions of coll, nudging them with sync now."""
+        coll = coll or self.COALITION
+
+        def missing():
+            self.sync_now()
+            out = {}
+            for m, want in expect.items():
+                have = set(self.nodes[m].version_counts(coll))
+                lack = want - have
+                if lack:
+                    out[m] = len(lack)
+            return out
+
+        state = {}
+
+        def done():
+            state["missing"] = missing()
+            return not state["missing"]
+
+        try:
+            wait_until(done, timeout, "convergence")
+        except AssertionError:
+            raise AssertionError("no convergence in %ss; versions missing per node: %r" %
+                                 (timeout, state.get("missing")))
