@@ -5,7 +5,9 @@
  * measures jicd from the outside, as any TAXII client would.
  *
  * usage: bench_ingest --url OBJECTS_URL --token T --objects OBJECTS.ndjson
- *                     [--batch N] [--conns N]
+ *                     [--batch N] [--conns N]      (defaults: 1000, 2)
+ * With several connections, POSTs overlap (jicd parses one while it stores
+ * another); the first batch is still committed alone before the rest start.
  * Every envelope is built before the clock starts; responses are checked
  * (HTTP 202, success_count equal to the batch size) after it stops. Prints one
  * line of key=value, with the client's own CPU time so a reader can see the
@@ -157,53 +159,78 @@ static void aim(CURL *h, struct batch *b, struct curl_slist *hdr, const struct o
 	curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
 }
 
-/* Sends every batch, keeping up to o->conns requests in flight; each
- * connection is reused (keep-alive) for the batches it takes next. */
+/* Starts batch v[i] on a free easy handle (a new one when none is free). */
+static int start(CURLM *m, CURL **idle, size_t *n_idle, struct batch *b, struct curl_slist *hdr,
+                 const struct opts *o)
+{
+	CURL *h = *n_idle > 0 ? idle[--*n_idle] : curl_easy_init();
+
+	if (!h)
+		return -1;
+	aim(h, b, hdr, o);
+	return curl_multi_add_handle(m, h) == CURLM_OK ? 0 : -1;
+}
+
+/* Collects finished transfers; their handles go back to idle for reuse
+ * (each keeps its keep-alive connection). */
+static int reap(CURLM *m, CURL **idle, size_t *n_idle, size_t *done)
+{
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(m, &left))) {
+		struct batch *b = NULL;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&b);
+		if (msg->data.result != CURLE_OK) {
+			fprintf(stderr, "bench_ingest: %s\n", curl_easy_strerror(msg->data.result));
+			return -1;
+		}
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &b->http);
+		curl_multi_remove_handle(m, msg->easy_handle);
+		idle[(*n_idle)++] = msg->easy_handle;
+		(*done)++;
+	}
+	return 0;
+}
+
+/* Sends every batch, keeping up to o->conns requests in flight on as many
+ * keep-alive connections. The first batch goes alone and is committed before
+ * any other starts, so the collection's first page (date_added order) is
+ * always the bundle's first objects, whatever the concurrency. */
 static int send_all(struct batch *v, size_t nb, struct curl_slist *hdr, const struct opts *o)
 {
 	CURLM *m = curl_multi_init();
-	size_t next = 0, done = 0;
+	CURL **idle = calloc(o->conns + 1, sizeof(*idle));
+	size_t next = 0, done = 0, n_idle = 0;
 	int running = 0, rc = -1;
 
+	if (!m || !idle)
+		goto out;
 	curl_multi_setopt(m, CURLMOPT_MAX_HOST_CONNECTIONS, (long)o->conns);
-	for (; next < nb && next < o->conns; next++) {
-		CURL *h = curl_easy_init();
-
-		aim(h, &v[next], hdr, o);
-		curl_multi_add_handle(m, h);
-	}
 	while (done < nb) {
-		CURLMsg *msg;
-		int left;
+		size_t cap = done == 0 ? 1 : o->conns;
 
+		for (; next < nb && next - done < cap; next++)
+			if (start(m, idle, &n_idle, &v[next], hdr, o) != 0)
+				goto out;
 		if (curl_multi_perform(m, &running) != CURLM_OK)
 			goto out;
-		while ((msg = curl_multi_info_read(m, &left))) {
-			struct batch *b = NULL;
-
-			if (msg->msg != CURLMSG_DONE)
-				continue;
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&b);
-			if (msg->data.result != CURLE_OK) {
-				fprintf(stderr, "bench_ingest: %s\n", curl_easy_strerror(msg->data.result));
-				goto out;
-			}
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &b->http);
-			done++;
-			curl_multi_remove_handle(m, msg->easy_handle);
-			if (next < nb) {
-				aim(msg->easy_handle, &v[next++], hdr, o);
-				curl_multi_add_handle(m, msg->easy_handle);
-			} else {
-				curl_easy_cleanup(msg->easy_handle);
-			}
-		}
-		if (done < nb && curl_multi_poll(m, NULL, 0, 1000, NULL) != CURLM_OK)
+		if (reap(m, idle, &n_idle, &done) != 0)
+			goto out;
+		if (done < nb && !(next < nb && next - done < (done == 0 ? 1 : o->conns)) &&
+		    curl_multi_poll(m, NULL, 0, 1000, NULL) != CURLM_OK)
 			goto out;
 	}
 	rc = 0;
 out:
-	curl_multi_cleanup(m);
+	for (size_t i = 0; i < n_idle; i++)
+		curl_easy_cleanup(idle[i]);
+	free(idle);
+	if (m)
+		curl_multi_cleanup(m);
 	return rc;
 }
 
@@ -245,7 +272,7 @@ static double cpu_s(void)
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	o->batch = 1000;
-	o->conns = 1;
+	o->conns = 2;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--url"))
 			o->url = argv[i + 1];

@@ -11,7 +11,8 @@
 # usage: bench/run.sh [--floors]    --floors: the floors alone, no jicd
 # env:   JIC_DATA (default ../shared/data next to the repository),
 #        JIC_BENCH_BUILD (default build/release), JIC_BENCH_BATCH (1000),
-#        JIC_BENCH_CONNS (1), JIC_BENCH_DURATION (10s), JIC_BENCH_KEEP=1 keeps the temp dir,
+#        JIC_BENCH_CONNS (2) POSTs in flight, the first batch always alone,
+#        JIC_BENCH_DURATION (10s), JIC_BENCH_KEEP=1 keeps the temp dir,
 #        JIC_BENCH_QUERY (limit=100) the query string of the GET page,
 #        JIC_BENCH_PERF=1 records jicd with perf into bench/out/perf-{ingest,get}.data
 set -euo pipefail
@@ -21,7 +22,7 @@ repo=$(dirname "$here")
 data=${JIC_DATA:-$repo/../shared/data}
 build=${JIC_BENCH_BUILD:-$repo/build/release}
 batch=${JIC_BENCH_BATCH:-1000}
-conns=${JIC_BENCH_CONNS:-1}
+conns=${JIC_BENCH_CONNS:-2}
 duration=${JIC_BENCH_DURATION:-10s}
 media='application/taxii+json;version=2.1'
 bundle=$data/attack/enterprise-attack-18.1.json.xz

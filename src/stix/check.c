@@ -341,7 +341,7 @@ static enum jic_rc check_ts(const struct ck *c, uint32_t obj, const char *key, i
 {
 	uint32_t v = get(c, obj, key);
 	const char *why = NULL, *dot;
-	struct stix_sv s;
+	struct stix_sv s = {NULL, 0};
 
 	if (!str_of(c, v, &s))
 		why = "is missing or not a string";
@@ -356,7 +356,7 @@ static enum jic_rc check_ts(const struct ck *c, uint32_t obj, const char *key, i
 
 static enum jic_rc check_ref(const struct ck *c, uint32_t v, struct stix_sv key)
 {
-	struct stix_sv s;
+	struct stix_sv s = {NULL, 0};
 	int ok = str_of(c, v, &s) && stix_id_valid(s.p, s.n);
 
 	return verdict_sv(c, key, ok ? NULL : "holds an invalid identifier");
@@ -428,7 +428,7 @@ static enum jic_rc walk_refs(const struct ck *c, uint32_t v, int depth, int skip
 static const char *extref_why(const struct ck *c, uint32_t r)
 {
 	uint32_t url = get(c, r, "url"), eid = get(c, r, "external_id");
-	struct stix_sv s, e, u;
+	struct stix_sv s = {NULL, 0}, e = {NULL, 0}, u = {NULL, 0};
 	int has_e = str_of(c, eid, &e);
 
 	if (!str_at(c, r, "source_name", &s))
@@ -464,7 +464,7 @@ static enum jic_rc check_extrefs(const struct ck *c, uint32_t obj)
 
 static const char *granular_why(const struct ck *c, uint32_t gm)
 {
-	struct stix_sv ref;
+	struct stix_sv ref = {NULL, 0};
 
 	if (!nonempty_array(c, get(c, gm, "selectors")))
 		return "has an entry without \"selectors\"";
@@ -493,7 +493,7 @@ static enum jic_rc check_marking_refs(const struct ck *c, uint32_t obj)
 {
 	uint32_t refs = get(c, obj, "object_marking_refs");
 	const char *why = NULL;
-	struct stix_sv s;
+	struct stix_sv s = {NULL, 0};
 
 	/* The walk has made sure these are identifiers. */
 	EACH_ELEM(c, refs, r, k)
@@ -509,7 +509,7 @@ static enum jic_rc check_extensions(const struct ck *c, uint32_t obj)
 {
 	uint32_t exts = get(c, obj, "extensions");
 	const char *why = NULL;
-	struct stix_sv key;
+	struct stix_sv key = {NULL, 0};
 
 	if (exts != 0 && (kind_of(c, exts) != TK_OBJ || c->s->tok[exts].n == 0))
 		why = "is not a non-empty object";
@@ -536,7 +536,7 @@ static enum jic_rc check_extensions(const struct ck *c, uint32_t obj)
 static enum jic_rc check_marking(const struct ck *c, uint32_t obj)
 {
 	uint32_t def = get(c, obj, "definition");
-	struct stix_sv dt, tlp;
+	struct stix_sv dt = {NULL, 0}, tlp = {NULL, 0};
 	int has_dt = str_at(c, obj, "definition_type", &dt);
 	int has_tlp = str_at(c, def, "tlp", &tlp);
 	const char *why = NULL;
@@ -556,7 +556,7 @@ static enum jic_rc check_marking(const struct ck *c, uint32_t obj)
 static const char *artifact_why(const struct ck *c, uint32_t obj)
 {
 	uint32_t bin = get(c, obj, "payload_bin"), url = get(c, obj, "url");
-	struct stix_sv s;
+	struct stix_sv s = {NULL, 0};
 
 	if ((bin == 0) == (url == 0))
 		return "an artifact needs exactly one of payload_bin, url";
@@ -779,7 +779,7 @@ enum jic_rc stix_check(const struct stix_scan *s, uint32_t i, struct stix_arena 
                        struct jic_stix_obj *out, struct jic_diag *d)
 {
 	const struct ck c = {s, a, d};
-	struct stix_sv type, id;
+	struct stix_sv type = {NULL, 0}, id = {NULL, 0};
 	struct jic_stix_obj o = {.spec_version = "2.1", .modified = ""};
 	uint32_t mod;
 	enum kind kind;
