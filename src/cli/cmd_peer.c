@@ -148,9 +148,9 @@ static enum jic_rc add_body(struct cli *c, const struct add_args *a, json_t **ou
 	rc = add_check(c, a);
 	if (rc != JIC_OK)
 		return rc;
-	body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", a->id, "url", a->url, "member",
-	                 a->member, "account", a->account, "api_root",
-	                 a->api_root ? a->api_root : "/api/");
+	body =
+	    json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", a->id, "url", a->url, "member", a->member,
+	              "account", a->account, "api_root", a->api_root ? a->api_root : "/api/");
 	if (!body)
 		return cli_usage(c, "arguments must be UTF-8");
 	if (a->token && json_object_set_new(body, "token", json_string(a->token)) != 0)
@@ -236,7 +236,8 @@ static enum jic_rc list(struct cli *c, int argc, char **argv)
 			break;
 		add_trust(p);
 		json_object_set_new(
-		    p, "n_pulls", json_integer((json_int_t)json_array_size(json_object_get(p, "pulls"))));
+		    p, "n_pulls",
+		    json_integer((json_int_t)json_array_size(json_object_get(p, "pulls"))));
 	}
 	cli_list(c, doc, "peers", head, cols, sizeof(cols) / sizeof(cols[0]));
 	return JIC_OK;

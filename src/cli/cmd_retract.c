@@ -14,11 +14,11 @@ static void report(struct cli *c, json_t *doc)
 		cli_print_json(doc);
 		return;
 	}
-	printf("retracted %s as version %s%s in", json_string_value(json_object_get(doc, "id")) ?: "?",
+	printf("retracted %s as version %s%s in",
+	       json_string_value(json_object_get(doc, "id")) ?: "?",
 	       json_string_value(json_object_get(doc, "version")) ?: "?",
 	       json_is_true(json_object_get(doc, "purge")) ? ", purged," : "");
-	json_array_foreach(colls, i, v)
-		printf("%s %s", i ? "," : "", json_string_value(v) ?: "?");
+	json_array_foreach(colls, i, v) printf("%s %s", i ? "," : "", json_string_value(v) ?: "?");
 	printf("\n");
 }
 

@@ -130,8 +130,9 @@ static enum jic_rc api_root_valid(const char *s, struct jic_diag *d)
 		return jic_fail(d, JIC_EINVAL, "field 'api_root' must start and end with '/'");
 	for (i = 0; i < len; i++) {
 		if (!path_char(s[i]))
-			return jic_fail(d, JIC_EINVAL, "field 'api_root' holds a character "
-			                               "that is not a plain path character");
+			return jic_fail(d, JIC_EINVAL,
+			                "field 'api_root' holds a character "
+			                "that is not a plain path character");
 	}
 	if (strstr(s, "//") || strstr(s, "/./") || strstr(s, "/../"))
 		return jic_fail(d, JIC_EINVAL, "field 'api_root' must be a plain path");
@@ -157,8 +158,9 @@ static enum jic_rc pin_valid(const char *s, struct jic_diag *d)
 	if (s[pre + PIN_B64_LEN - 1] == '=')
 		return JIC_OK;
 bad:
-	return jic_fail(d, JIC_EINVAL, "field 'pin_sha256' must be sha256// and 44 base64 "
-	                               "characters");
+	return jic_fail(d, JIC_EINVAL,
+	                "field 'pin_sha256' must be sha256// and 44 base64 "
+	                "characters");
 }
 
 static enum jic_rc pem_valid(const char *s, struct jic_diag *d)
@@ -188,8 +190,9 @@ static enum jic_rc token_valid(const char *s, struct jic_diag *d)
 		return jic_fail(d, JIC_EINVAL, "field 'token' must not be empty");
 	for (i = 0; s[i]; i++) {
 		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
-			return jic_fail(d, JIC_EINVAL, "field 'token' holds a character that "
-			                               "cannot be sent in a header");
+			return jic_fail(d, JIC_EINVAL,
+			                "field 'token' holds a character that "
+			                "cannot be sent in a header");
 	}
 	return JIC_OK;
 }
@@ -276,7 +279,8 @@ static enum jic_rc pulls_parse(const struct jic_req *req, json_t *body, const ch
 		rc = pull_parse(req, json_array_get(arr, i), peer, &p[i], d);
 		for (j = 0; j < i && rc == JIC_OK; j++) {
 			if (strcmp(p[j].remote_collection, p[i].remote_collection) == 0)
-				rc = jic_fail(d, JIC_EINVAL, "remote collection '%s' is pulled twice",
+				rc = jic_fail(d, JIC_EINVAL,
+				              "remote collection '%s' is pulled twice",
 				              p[i].remote_collection);
 		}
 	}

@@ -420,9 +420,8 @@ static enum jic_rc rewrite(const struct target *t, const char *modified, int pur
 	return JIC_OK;
 }
 
-static enum jic_rc put_one(const struct jic_req *req, const struct plan *pl,
-                           const struct target *t, const char *modified, int64_t mod_us,
-                           struct jic_diag *d)
+static enum jic_rc put_one(const struct jic_req *req, const struct plan *pl, const struct target *t,
+                           const char *modified, int64_t mod_us, struct jic_diag *d)
 {
 	struct jic_obj_in v;
 	enum jic_put_outcome out = JIC_PUT_STORED;

@@ -39,9 +39,8 @@ json_t *gov_pull_json(const struct jic_pull *p)
 	              "remote", p->remote_collection, "local", p->local_collection, "cursor",
 	              text_or_null(p->cursor), "last_attempt", gov_time_json(p->last_attempt_us),
 	              "last_success", gov_time_json(p->last_success_us), "last_error",
-	              text_or_null(p->last_error), "last_error_at",
-	              gov_time_json(p->last_error_us), "pulled", (json_int_t)p->pulled,
-	              "failures", (json_int_t)p->failures);
+	              text_or_null(p->last_error), "last_error_at", gov_time_json(p->last_error_us),
+	              "pulled", (json_int_t)p->pulled, "failures", (json_int_t)p->failures);
 	/* -1 means the peer has not said yet: null, not a count. */
 	if (o && json_object_set_new(o, "behind",
 	                             p->behind < 0 ? json_null() : json_integer(p->behind)) != 0) {
@@ -118,10 +117,12 @@ static enum jic_rc limit_of(const struct jic_req *req, size_t *max, struct jic_d
 	if (!s)
 		return JIC_OK;
 	if (*s < '0' || *s > '9')
-		return jic_fail(d, JIC_EINVAL, "limit must be a number from 1 to %d", CONFLICTS_MAX);
+		return jic_fail(d, JIC_EINVAL, "limit must be a number from 1 to %d",
+		                CONFLICTS_MAX);
 	v = strtoul(s, &end, 10);
 	if (*end || v == 0 || v > CONFLICTS_MAX)
-		return jic_fail(d, JIC_EINVAL, "limit must be a number from 1 to %d", CONFLICTS_MAX);
+		return jic_fail(d, JIC_EINVAL, "limit must be a number from 1 to %d",
+		                CONFLICTS_MAX);
 	*max = v;
 	return JIC_OK;
 }

@@ -2,8 +2,8 @@
  * file without its trailing newline, the CA file's content sent, pulls as
  * REMOTE[:LOCAL], and the usage errors. The CLI is not in libjic, so its
  * files are compiled in here; nothing talks to a server. */
-#include "cli/util.c"
 #include "cli/cmd_peer.c"
+#include "cli/util.c"
 
 #include <setjmp.h>
 #include <stddef.h>

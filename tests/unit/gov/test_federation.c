@@ -60,8 +60,8 @@ static enum jic_rc call(struct fx *f, const char *account, const char *method, c
 	return rc;
 }
 
-static json_t *ok(struct fx *f, const char *acct, const char *m, const char *path,
-                  const char *body, int want_status)
+static json_t *ok(struct fx *f, const char *acct, const char *m, const char *path, const char *body,
+                  int want_status)
 {
 	json_t *doc = NULL;
 	int st = 0;
@@ -72,8 +72,8 @@ static json_t *ok(struct fx *f, const char *acct, const char *m, const char *pat
 	return doc;
 }
 
-static void fails(struct fx *f, const char *acct, const char *m, const char *path,
-                  const char *body, enum jic_rc want)
+static void fails(struct fx *f, const char *acct, const char *m, const char *path, const char *body,
+                  enum jic_rc want)
 {
 	int st = 0;
 	enum jic_rc rc = call(f, acct, m, path, body, &st, NULL, NULL);
@@ -174,36 +174,46 @@ static void test_peer_validation(void **state)
 {
 	struct fx *f = *state;
 
-	add_fails(f, "{\"id\":\"beta\",\"member\":\"beta\",\"url\":\"https://b.example\","
-	             "\"account\":\"node-hq\"}",
+	add_fails(f,
+	          "{\"id\":\"beta\",\"member\":\"beta\",\"url\":\"https://b.example\","
+	          "\"account\":\"node-hq\"}",
 	          1, JIC_EINVAL);
 	assert_non_null(strstr(fx_msg, "token"));
-	add_fails(f, "{\"id\":\"Beta\",\"member\":\"beta\",\"url\":\"https://b.example\","
-	             "\"account\":\"a\",\"token\":\"t\"}",
+	add_fails(f,
+	          "{\"id\":\"Beta\",\"member\":\"beta\",\"url\":\"https://b.example\","
+	          "\"account\":\"a\",\"token\":\"t\"}",
 	          1, JIC_EINVAL);
-	add_fails(f, "{\"id\":\"beta\",\"member\":\"beta\",\"url\":\"https://b.example/api\","
-	             "\"account\":\"a\",\"token\":\"t\"}",
+	add_fails(f,
+	          "{\"id\":\"beta\",\"member\":\"beta\",\"url\":\"https://b.example/api\","
+	          "\"account\":\"a\",\"token\":\"t\"}",
 	          1, JIC_EINVAL);
-	add_fails(f, "{\"id\":\"beta\",\"member\":\"beta\",\"url\":\"https://u:p@b.example\","
-	             "\"account\":\"a\",\"token\":\"t\"}",
+	add_fails(f,
+	          "{\"id\":\"beta\",\"member\":\"beta\",\"url\":\"https://u:p@b.example\","
+	          "\"account\":\"a\",\"token\":\"t\"}",
 	          1, JIC_EINVAL);
-	add_fails(f, "{\"id\":\"beta\",\"member\":\"beta\",\"url\":\"https://b.example?x=1\","
-	             "\"account\":\"a\",\"token\":\"t\"}",
+	add_fails(f,
+	          "{\"id\":\"beta\",\"member\":\"beta\",\"url\":\"https://b.example?x=1\","
+	          "\"account\":\"a\",\"token\":\"t\"}",
 	          1, JIC_EINVAL);
-	add_fails(f, "{\"id\":\"beta\",\"member\":\"beta\",\"url\":\"ftp://b.example\","
-	             "\"account\":\"a\",\"token\":\"t\"}",
+	add_fails(f,
+	          "{\"id\":\"beta\",\"member\":\"beta\",\"url\":\"ftp://b.example\","
+	          "\"account\":\"a\",\"token\":\"t\"}",
 	          1, JIC_EINVAL);
-	add_fails(f, "{\"id\":\"beta\",\"member\":\"beta\",\"url\":\"https://b.example:99999\","
-	             "\"account\":\"a\",\"token\":\"t\"}",
+	add_fails(f,
+	          "{\"id\":\"beta\",\"member\":\"beta\",\"url\":\"https://b.example:99999\","
+	          "\"account\":\"a\",\"token\":\"t\"}",
 	          1, JIC_EINVAL);
-	add_fails(f, "{\"id\":\"beta\",\"member\":\"beta\",\"url\":\"https://b.example\","
-	             "\"account\":\"A B\",\"token\":\"t\"}",
+	add_fails(f,
+	          "{\"id\":\"beta\",\"member\":\"beta\",\"url\":\"https://b.example\","
+	          "\"account\":\"A B\",\"token\":\"t\"}",
 	          1, JIC_EINVAL);
-	add_fails(f, "{\"id\":\"beta\",\"member\":\"beta\",\"url\":\"https://b.example\","
-	             "\"account\":\"a\",\"token\":\"t t\"}",
+	add_fails(f,
+	          "{\"id\":\"beta\",\"member\":\"beta\",\"url\":\"https://b.example\","
+	          "\"account\":\"a\",\"token\":\"t t\"}",
 	          1, JIC_EINVAL);
-	add_fails(f, "{\"id\":\"beta\",\"member\":\"nobody\",\"url\":\"https://b.example\","
-	             "\"account\":\"a\",\"token\":\"t\"}",
+	add_fails(f,
+	          "{\"id\":\"beta\",\"member\":\"nobody\",\"url\":\"https://b.example\","
+	          "\"account\":\"a\",\"token\":\"t\"}",
 	          1, JIC_ENOTFOUND);
 	add_fails(f, "\"api_root\":\"api/\"", 0, JIC_EINVAL);
 	add_fails(f, "\"api_root\":\"/api\"", 0, JIC_EINVAL);
@@ -318,7 +328,10 @@ static void test_pulls(void **state)
 	      JIC_ENOTFOUND);
 	/* By default a pull goes into the collection with the remote's id. */
 	d = ok(f, "admin", "POST", "/jic/v1/peers/beta/pulls",
-	       "{\"remote\":\"" "0A1B2C3D-0000-4000-8000-000000000002" "\"}", 201);
+	       "{\"remote\":\""
+	       "0A1B2C3D-0000-4000-8000-000000000002"
+	       "\"}",
+	       201);
 	assert_string_equal(str(d, "remote"), UUID_SECOND);
 	assert_string_equal(str(d, "local"), UUID_SECOND);
 	assert_string_equal(str(d, "peer"), "beta");
@@ -397,9 +410,8 @@ static void put_sco(struct fx *f)
 	v.modified = "";
 	v.json = json;
 	v.json_len = strlen(json);
-	assert_int_equal(jic_store_objects_put(f->s, UUID_SHARED, &v, 1, "hq", "hq-node", &out,
-	                                       NULL),
-	                 JIC_OK);
+	assert_int_equal(
+	    jic_store_objects_put(f->s, UUID_SHARED, &v, 1, "hq", "hq-node", &out, NULL), JIC_OK);
 }
 
 static enum jic_rc keep_json(void *ctx, const struct jic_row *row)
