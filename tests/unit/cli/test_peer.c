@@ -2,8 +2,10 @@
  * file without its trailing newline, the CA file's content sent, pulls as
  * REMOTE[:LOCAL], and the usage errors. The CLI is not in libjic, so its
  * files are compiled in here; nothing talks to a server. */
-#include "cli/cmd_peer.c"
+/* util.c first: it sets _GNU_SOURCE before any system header. */
 #include "cli/util.c"
+/* then the command, whose file-static names util.c must not see. */
+#include "cli/cmd_peer.c"
 
 #include <setjmp.h>
 #include <stddef.h>
