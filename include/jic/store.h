@@ -188,6 +188,11 @@ struct jic_filter {
 	const int64_t *version_us; /* exact modified timestamps */
 	size_t n_version_us;
 	size_t limit;             /* at least 1 */
+	/* 1: each row carries date_added_us, json and json_len only (the other
+	 * fields NULL) and json is not NUL-terminated: SQLite then hands out the
+	 * stored bytes without copying them. 0 (the default): every field, json
+	 * NUL-terminated. */
+	int lean;
 };
 /* Sets every field to "no filter" and limit to limit. */
 void jic_filter_init(struct jic_filter *f, size_t limit);

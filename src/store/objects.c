@@ -12,7 +12,11 @@
 
 #include "store/store_int.h"
 
-#define ROW_COLS "o.id, o.type, o.spec_version, o.modified, o.date_added_us, o.json"
+#define ROW_COLS                                                                                   \
+	"o.id, o.type, o.spec_version, o.modified, o.date_added_us, o.json, o.origin_member,"      \
+	" o.origin_node"
+/* The same positions for a lean filter: what a GET of objects sends and nothing else. */
+#define ROW_COLS_LEAN "NULL, NULL, NULL, NULL, o.date_added_us, o.json, NULL, NULL"
 /* SQLite's default limit on parameters is 32766; leave room for the fixed ones. */
 #define BINDS_MAX 32000
 
@@ -353,10 +357,11 @@ static const char *pick_index(const struct jic_filter *f)
 	return clause;
 }
 
-static enum jic_rc emit_rows(struct jic_store *s, sqlite3_stmt *st, size_t limit, jic_row_fn fn,
-                             void *ctx, struct jic_page *page, struct jic_diag *d)
+static enum jic_rc emit_rows(struct jic_store *s, sqlite3_stmt *st, const struct jic_filter *f,
+                             jic_row_fn fn, void *ctx, struct jic_page *page, struct jic_diag *d)
 {
-	struct jic_row row;
+	size_t limit = f->limit ? f->limit : 1;
+	struct jic_row row = { 0 };
 	enum jic_rc rc = JIC_OK;
 	int r = SQLITE_DONE;
 
@@ -371,8 +376,13 @@ static enum jic_rc emit_rows(struct jic_store *s, sqlite3_stmt *st, size_t limit
 		row.spec_version = (const char *)sqlite3_column_text(st, 2);
 		row.modified = (const char *)sqlite3_column_text(st, 3);
 		row.date_added_us = sqlite3_column_int64(st, 4);
-		row.json = (const char *)sqlite3_column_text(st, 5);
+		/* Text must gain a NUL, which copies any value not already
+		 * terminated; a blob is the stored bytes as they lie. */
+		row.json = f->lean ? (const char *)sqlite3_column_blob(st, 5)
+		                   : (const char *)sqlite3_column_text(st, 5);
 		row.json_len = (size_t)sqlite3_column_bytes(st, 5);
+		row.origin_member = (const char *)sqlite3_column_text(st, 6);
+		row.origin_node = (const char *)sqlite3_column_text(st, 7);
 		if (!page->count)
 			page->first_us = row.date_added_us;
 		page->last_us = row.date_added_us;
@@ -400,14 +410,15 @@ enum jic_rc jic_store_objects_get(struct jic_store *s, const char *collection_id
 		rc = store_coll_key(s, collection_id, &key, d);
 	if (rc != JIC_OK)
 		goto out;
-	qb_sql(&q, "SELECT " ROW_COLS " FROM objects o");
+	qb_sql(&q, f->lean ? "SELECT " ROW_COLS_LEAN " FROM objects o"
+	                   : "SELECT " ROW_COLS " FROM objects o");
 	qb_sql(&q, pick_index(f));
 	qb_where(&q, key, f);
 	qb_sql(&q, " ORDER BY o.date_added_us LIMIT ");
 	qb_param(&q, NULL, limit >= INT64_MAX ? INT64_MAX : (int64_t)limit + 1);
 	rc = qb_prepare(s, &q, &st, d);
 	if (rc == JIC_OK)
-		rc = emit_rows(s, st, limit, fn, ctx, page, d);
+		rc = emit_rows(s, st, f, fn, ctx, page, d);
 out:
 	store_done(st);
 	qb_fini(&q);

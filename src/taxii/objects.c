@@ -83,11 +83,15 @@ static enum jic_rc run_page(const struct taxii_call *t, const char *cid,
 {
 	struct jic_page page = { 0 };
 	struct page_ctx p = { &t->resp->body, kind, 0 };
+	struct jic_filter lean = *f;
 	enum jic_rc rc;
+
+	/* Objects go out as stored: no other field, and no copy to terminate them. */
+	lean.lean = kind == PAGE_OBJECTS;
 
 	rc = jic_buf_adds(p.b, "{");
 	if (rc == JIC_OK)
-		rc = jic_store_objects_get(t->req->store, cid, f, on_row, &p, &page, t->d);
+		rc = jic_store_objects_get(t->req->store, cid, &lean, on_row, &p, &page, t->d);
 	if (rc == JIC_ENOMEM)
 		rc = jic_fail(t->d, rc, "out of memory");
 	if (rc != JIC_OK)
