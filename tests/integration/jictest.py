@@ -645,10 +645,23 @@ class FedNode(Node):
         return [json.loads(r[0]) for r in db_query(self.db, sql, args)]
 
     def db_contains(self, needle):
-        """Whether any stored object's JSON holds needle (SQLite LIKE-free search)."""
-        rows = db_query(self.db, "SELECT count(*) FROM objects WHERE instr(json, ?) > 0",
-                        (needle,))
-        return rows[0][0] > 0
+        """Whether any stored version, or any version kept apart as a conflict,
+        holds needle in its JSON."""
+        n = 0
+        for table in ("objects", "conflicts"):
+            n += db_query(self.db, "SELECT count(*) FROM %s WHERE instr(json, ?) > 0" % table,
+                          (needle,))[0][0]
+        return n > 0
+
+    def added_us(self, coll):
+        """{(object id, modified): date_added µs} of coll, from SQLite."""
+        rows = db_query(self.db, "SELECT o.id, o.modified, o.date_added_us FROM objects o "
+                        "JOIN collections c ON c.ckey = o.coll WHERE c.id = ? OR c.alias = ?",
+                        (coll, coll))
+        return {(i, m): a for i, m, a in rows}
+
+    def integrity(self):
+        return db_query(self.db, "PRAGMA integrity_check")
 
     # -- the federation API
 
