@@ -23,6 +23,7 @@ build: release
 bench: release
 	scripts/setup.sh --bench
 	bench/run.sh
+	bench/replicate.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
