@@ -6,6 +6,7 @@
  * It is iterative with a fixed stack, so hostile nesting costs no C stack:
  * JIC_STIX_DEPTH_MAX is enforced as containers open. */
 #define _GNU_SOURCE /* qsort_r */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,6 +188,32 @@ static int is_digit(const struct scanner *sc, const unsigned char *q)
 	return q < sc->end && *q >= '0' && *q <= '9';
 }
 
+/* Numbers jansson cannot hold (an integer outside int64, a real that
+ * overflows a double) are refused: the node stores what it accepts and its
+ * own jansson-based tools, like many clients, must be able to read it back. */
+static int in_range(const unsigned char *p, size_t n, int real)
+{
+	char buf[64], *s = buf;
+	int ok;
+
+	if (!real) {
+		int neg = p[0] == '-';
+
+		p += neg;
+		n -= (size_t)neg;
+		return n < 19 || (n == 19 && memcmp(p, neg ? "9223372036854775808"
+		                                           : "9223372036854775807", 19) <= 0);
+	}
+	if (n >= sizeof(buf) && (s = malloc(n + 1)) == NULL)
+		return 0;
+	memcpy(s, p, n);
+	s[n] = '\0';
+	ok = isfinite(strtod(s, NULL));
+	if (s != buf)
+		free(s);
+	return ok;
+}
+
 /* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
 static enum step scan_number(struct scanner *sc)
 {
@@ -218,6 +245,8 @@ static enum step scan_number(struct scanner *sc)
 			q++;
 		flags = TF_REAL;
 	}
+	if (!in_range(sc->p, (size_t)(q - sc->p), flags != 0))
+		return fail(sc, JIC_EINVAL, "number out of range");
 	if ((i = tok_new(sc, TK_NUM)) == UINT32_MAX)
 		return fail(sc, JIC_ENOMEM, "out of memory");
 	sc->t[i].len = (uint32_t)(q - sc->p);
