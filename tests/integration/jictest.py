@@ -628,10 +628,12 @@ class FedNode(Node):
         return db_query(self.db, sql, args)
 
     def version_counts(self, coll=None):
-        """{(object id, modified): rows} over one collection (or all)."""
+        """{(object id, modified): rows} of one collection; with no coll,
+        {(collection id, object id, modified): rows} of all."""
         counts = {}
-        for _, oid, mod, _, _ in self.versions(coll):
-            counts[(oid, mod)] = counts.get((oid, mod), 0) + 1
+        for cid, oid, mod, _, _ in self.versions(coll):
+            k = (oid, mod) if coll else (cid, oid, mod)
+            counts[k] = counts.get(k, 0) + 1
         return counts
 
     def stored_json(self, oid, coll=None):
