@@ -26,6 +26,7 @@ import time
 import urllib.request
 import uuid
 
+sys.dont_write_bytecode = True  # no __pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import report  # noqa: E402  (the table and the run's context line)
 
@@ -165,6 +166,12 @@ def do_report(a):
              f"{int(small['versions']):,} and {int(big['versions']):,}; the puller held all "
              f"the rest; floor = the small source",
              "every puller's database checked: each version stored once, none missing"]
+    if a.ingest_small and a.ingest_extra:
+        i_s, i_b = keyvals(a.ingest_small), keyvals(a.ingest_extra)
+        lines.append(f"for comparison, POST ingest of those {int(i_s['objects']):,} objects: "
+                     f"{float(i_s['seconds']):.2f} s into the small source, "
+                     f"{float(i_b['seconds']):.2f} s into the large one "
+                     f"(ratio {float(i_b['seconds']) / float(i_s['seconds']):.2f})")
     lines += ["error: %s" % x for x in problems]
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
@@ -195,6 +202,8 @@ def main():
     p = sub.add_parser("report")
     for k in ("--ingest", "--replicate", "--catchup-small", "--catchup-big", "--out"):
         p.add_argument(k, required=True)
+    p.add_argument("--ingest-small")
+    p.add_argument("--ingest-extra")
     p.add_argument("--note", default="")
     a = ap.parse_args()
     return {"prep": prep, "pair": pair, "wait": wait, "report": do_report}[a.cmd](a)

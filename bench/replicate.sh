@@ -133,6 +133,9 @@ ingest() {
 
 pull() {
 	local url=$1 token=$2 count=$3 db=$4 out=$5
+	# the same pause after every load, so that no measurement starts while a
+	# node is still writing back the load before it
+	sleep 1
 	run "${py[@]}" wait --url "$url" --token "$token" --count "$count" --db "$db" \
 		--timeout 600 >"$out" || die "replication failed"
 	say "pull to $count: $(cat "$out")"
@@ -161,6 +164,7 @@ main() {
 	python3 "$here/replicate.py" report --ingest "$tmp/ingest.txt" \
 		--replicate "$tmp/replicate.txt" --catchup-small "$tmp/catchup-small.txt" \
 		--catchup-big "$tmp/catchup-big.txt" --out "$repo/bench/out/replicate.txt" \
+		--ingest-small "$tmp/ingest-small.txt" --ingest-extra "$tmp/ingest-extra.txt" \
 		--note "POST batches of $batch objects over 1 connection; the puller polls on sync now only"
 }
 
