@@ -53,8 +53,12 @@ class Outage(jictest.TestCase):
 
     def assert_cursor_behind_stored(self, puller, source, peer, remote=Federation.COALITION):
         """Everything the source added up to the puller's cursor is stored at
-        the puller: the cursor never passes unstored data."""
-        cur = puller.pull_state(peer, remote)["cursor"]
+        the puller: the cursor never passes unstored data. The cursor is read
+        from the puller's database, so the puller may be down."""
+        rows = jictest.db_query(puller.db, "SELECT cursor FROM pulls WHERE peer = ? AND "
+                                "remote = ?", (peer, remote))
+        self.assertEqual(len(rows), 1, rows)
+        cur = rows[0][0]
         if not cur:
             return 0
         cut = parse_ts(cur)
@@ -77,6 +81,7 @@ class Outage(jictest.TestCase):
             fed.converge({m: {(o["id"], o["modified"]) for o in before} for m in "abd"})
             c.kill(signal.SIGKILL)
             self.assertEqual(c.integrity(), [("ok",)])
+            self.assert_cursor_behind_stored(c, fed["a"], "a")
             # the others go on writing and exchanging while c is down
             mark = {w.node.member: len(w.acked) for w in writers}
             wait_until(lambda: all(len(w.acked) >= mark[w.node.member] + 30 for w in writers),
@@ -97,6 +102,7 @@ class Outage(jictest.TestCase):
             want |= set(w.acked)
         fed.converge({m: want for m in "abcd"}, timeout=150)
         self.assert_once_everywhere(fed)
+        self.assertGreaterEqual(self.assert_cursor_behind_stored(c, fed["a"], "a"), len(want))
         st = c.pull_state("a")
         self.assertIn(st["last_error"], ("", None), st)
         self.assertEqual(st["failures"], 0, st)
