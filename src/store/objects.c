@@ -357,6 +357,26 @@ static const char *pick_index(const struct jic_filter *f)
 	return clause;
 }
 
+/* Text must gain a NUL, which copies any value not already terminated; a blob
+ * is the stored bytes as they lie. A lean row reads nothing else. */
+static void read_row(sqlite3_stmt *st, int lean, struct jic_row *row)
+{
+	row->date_added_us = sqlite3_column_int64(st, 4);
+	if (lean) {
+		row->json = (const char *)sqlite3_column_blob(st, 5);
+		row->json_len = (size_t)sqlite3_column_bytes(st, 5);
+		return;
+	}
+	row->id = (const char *)sqlite3_column_text(st, 0);
+	row->type = (const char *)sqlite3_column_text(st, 1);
+	row->spec_version = (const char *)sqlite3_column_text(st, 2);
+	row->modified = (const char *)sqlite3_column_text(st, 3);
+	row->json = (const char *)sqlite3_column_text(st, 5);
+	row->json_len = (size_t)sqlite3_column_bytes(st, 5);
+	row->origin_member = (const char *)sqlite3_column_text(st, 6);
+	row->origin_node = (const char *)sqlite3_column_text(st, 7);
+}
+
 static enum jic_rc emit_rows(struct jic_store *s, sqlite3_stmt *st, const struct jic_filter *f,
                              jic_row_fn fn, void *ctx, struct jic_page *page, struct jic_diag *d)
 {
@@ -371,18 +391,7 @@ static enum jic_rc emit_rows(struct jic_store *s, sqlite3_stmt *st, const struct
 			r = SQLITE_DONE;
 			break;
 		}
-		row.id = (const char *)sqlite3_column_text(st, 0);
-		row.type = (const char *)sqlite3_column_text(st, 1);
-		row.spec_version = (const char *)sqlite3_column_text(st, 2);
-		row.modified = (const char *)sqlite3_column_text(st, 3);
-		row.date_added_us = sqlite3_column_int64(st, 4);
-		/* Text must gain a NUL, which copies any value not already
-		 * terminated; a blob is the stored bytes as they lie. */
-		row.json = f->lean ? (const char *)sqlite3_column_blob(st, 5)
-		                   : (const char *)sqlite3_column_text(st, 5);
-		row.json_len = (size_t)sqlite3_column_bytes(st, 5);
-		row.origin_member = (const char *)sqlite3_column_text(st, 6);
-		row.origin_node = (const char *)sqlite3_column_text(st, 7);
+		read_row(st, f->lean, &row);
 		if (!page->count)
 			page->first_us = row.date_added_us;
 		page->last_us = row.date_added_us;
