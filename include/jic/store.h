@@ -189,9 +189,9 @@ struct jic_filter {
 	size_t n_version_us;
 	size_t limit;             /* at least 1 */
 	/* 1: each row carries date_added_us, json and json_len only (the other
-	 * fields NULL) and json is not NUL-terminated: SQLite then hands out the
-	 * stored bytes without copying them. 0 (the default): every field, json
-	 * NUL-terminated. */
+	 * fields NULL) and json need not be NUL-terminated: a GET of objects then
+	 * reads and converts nothing it does not send. 0 (the default): every
+	 * field, json NUL-terminated. */
 	int lean;
 };
 /* Sets every field to "no filter" and limit to limit. */

@@ -357,8 +357,8 @@ static const char *pick_index(const struct jic_filter *f)
 	return clause;
 }
 
-/* Text must gain a NUL, which copies any value not already terminated; a blob
- * is the stored bytes as they lie. A lean row reads nothing else. */
+/* A lean row takes json as a blob, which asks for no NUL and no conversion,
+ * and reads no other text column: a GET of objects sends nothing else. */
 static void read_row(sqlite3_stmt *st, int lean, struct jic_row *row)
 {
 	row->date_added_us = sqlite3_column_int64(st, 4);
