@@ -15,7 +15,10 @@
 #define PEM_MAX (1u << 20)
 #define BODY_MAX_DEFAULT (16u << 20)
 #define DISCARD_MAX (64u << 20) /* past this, an over-cap upload just loses its connection */
-#define CONN_MEMORY (64u << 10) /* per connection: caps request line and headers */
+/* Per connection: caps the request line and headers (some 600 STIX ids in a
+ * match[id] list still fit). MHD zeroes the whole pool between requests on a
+ * keep-alive connection, so a larger pool costs every request. */
+#define CONN_MEMORY (32u << 10)
 #define PAGE_MAX_DEFAULT 1000
 #define PAGE_DEFAULT 100
 
