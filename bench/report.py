@@ -80,10 +80,11 @@ def get_rows(label, query, size, jic, nginx):
     rows.append([f"{name} p99 latency", "-" if jic[1] is None else f"{jic[1]:.2f} ms",
                  f"{nginx[1]:.2f} ms", "-", f"< {P99_MS:g} ms", result])
     need = CONNS * 1000.0 / P99_MS
-    note = (f"{label} page: {size:,} bytes; Little's law at {CONNS} connections: mean latency = "
-            f"{CONNS} / throughput, so p99 < {P99_MS:g} ms needs more than {need:,.0f} req/s "
-            f"({need * size / 1e9:.1f} GB/s of responses); nginx's {nginx[0]:,.0f} req/s means "
-            f"{1000.0 * CONNS / nginx[0]:.1f} ms")
+    note = (f"{label} page: " + (f"{size:,} bytes; " if size else "") +
+            f"Little's law at {CONNS} connections: mean latency = {CONNS} / throughput, so "
+            f"p99 < {P99_MS:g} ms needs more than {need:,.0f} req/s" +
+            (f" ({need * size / 1e9:.1f} GB/s of responses)" if size else "") +
+            f"; nginx's {nginx[0]:,.0f} req/s means {1000.0 * CONNS / nginx[0]:.1f} ms")
     if bound_ms is not None:
         note += f", jic's {jic[0]:,.0f} req/s {bound_ms:.1f} ms"
     note += " at the least" + (": the target is out of reach at this size" if bound else "")
@@ -109,9 +110,15 @@ def main():
     ap.add_argument("--get", action="append", default=[],
                     help="one GET page: label|query|bytes|nginx wrk output|jic wrk output "
                          "(the last empty without jicd)")
+    # One page the older way (bench/smoke.sh): a --get without the size.
+    ap.add_argument("--wrk-nginx")
+    ap.add_argument("--wrk-jic", default="")
+    ap.add_argument("--query", default="limit=100")
     ap.add_argument("--out", required=True)
     ap.add_argument("--note", default="")
     a = ap.parse_args()
+    if a.wrk_nginx:
+        a.get.insert(0, f"page|{a.query}|0|{a.wrk_nginx}|{a.wrk_jic}")
 
     problems = []
     floors = [float(r["objects_per_s"]) for r in keyvals(a.floor)]
