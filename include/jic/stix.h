@@ -45,6 +45,10 @@ struct jic_stix_item {
 	 * the object came from); both NULL when the envelope has none. */
 	const char *origin_member;
 	const char *origin_node;
+	/* A valid object that says "revoked": true, and one that also says
+	 * "x_jic_purge": true (a retraction that purges); false otherwise. */
+	bool revoked;
+	bool purge;
 };
 
 /* A parsed envelope. Items, strings and compact bytes point into the body and

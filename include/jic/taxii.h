@@ -9,6 +9,7 @@
 
 #include "jic/core.h"
 #include "jic/store.h"
+#include "jic/sync.h"
 
 #define JIC_TAXII_MEDIA "application/taxii+json;version=2.1"
 #define JIC_STIX_MEDIA "application/stix+json;version=2.1"
@@ -45,17 +46,21 @@ enum jic_rc jic_taxii_handle(const struct jic_req *req, struct jic_resp *resp, s
 enum jic_rc jic_taxii_handle_at(const struct jic_req *req, const char *origin,
                                 struct jic_resp *resp, size_t *stored, struct jic_diag *d);
 
-/* ---- ingest: the write path of POST .../objects/, without HTTP ---- */
+/* ---- ingest: the write path of POST .../objects/ and of pulled pages ---- */
 
 #define JIC_INGEST_ALL_OR_NOTHING 1u /* any invalid object: store nothing, JIC_EUNPROC */
 #define JIC_INGEST_STATUS 2u         /* build the TAXII status resource into status */
+#define JIC_INGEST_ORIGINS 4u        /* honour the envelope's x_jic_origins (a peer's
+                                        page; never a client's POST, which could
+                                        otherwise claim another member's objects) */
 
 /* What one ingest did. Owned by the caller once filled: jic_taxii_ingest_fini. */
 struct jic_taxii_ingest_result {
 	size_t total;   /* objects in the envelope */
 	size_t success; /* valid and now stored (new, or the same bytes already there) */
-	size_t failure; /* invalid, or a different object under the same (id, modified) */
-	size_t stored;  /* new versions written: success minus duplicates */
+	size_t failure; /* invalid, conflicting, purged earlier versions, denied retractions */
+	size_t stored;  /* new versions written */
+	size_t skipped; /* objects that originate at self_node (never stored back) */
 	bool more;      /* the envelope's "more" (false when absent) */
 	char *next;     /* the envelope's "next", malloc'ed; NULL when absent */
 	char status_id[40]; /* with JIC_INGEST_STATUS: the status resource's UUID */
@@ -65,39 +70,50 @@ struct jic_taxii_ingest_result {
 
 /* Ingests one TAXII envelope or STIX bundle (len bytes at body, not
  * NUL-terminated) into collection_id: parses it (jic_stix_batch_parse), checks
- * every object, and stores the valid ones, each in the compact bytes the
- * sender wrote (no re-serialisation), with a date_added the store assigns.
- * Objects carry the origin the envelope's x_jic_origins gives them, else
- * origin_member / origin_node (where the envelope came from: for a POST the
- * caller's member and this node). Consecutive objects of the same origin are
- * stored in one transaction; parsing and checking run before any
- * transaction, so ingests on several threads overlap everywhere but in the
- * store's writes.
+ * every object, and stores the valid ones in one transaction, each in the
+ * compact bytes the sender wrote (no re-serialisation), with a date_added the
+ * store assigns and its "revoked" / "x_jic_purge" retraction flags. Parsing
+ * and checking run before the transaction begins, so ingests on several
+ * threads overlap everywhere but in the store's writes.
  *
- * flags: JIC_INGEST_ALL_OR_NOTHING (for pages pulled from a peer): when any
+ * Origins: every object is recorded as coming from origin_member /
+ * origin_node (for a POST: the caller's member and this node). With
+ * JIC_INGEST_ORIGINS the envelope's x_jic_origins pairs override them per
+ * object, and objects whose origin node is self_node (when not NULL) are
+ * skipped: counted in out->skipped, neither stored nor failed.
+ *
+ * flags: JIC_INGEST_ALL_OR_NOTHING (pages pulled from a peer): when any
  * object is invalid nothing is stored and JIC_EUNPROC is returned with the
- * first invalid object's id and reason in d. JIC_INGEST_STATUS: out->status
- * receives the status resource a POST answers with (the caller stores it).
+ * first invalid object's index, id and reason in d. JIC_INGEST_STATUS:
+ * out->status receives the status resource a POST answers with (the caller
+ * stores it). JIC_INGEST_ORIGINS: as above.
  *
- * Returns JIC_OK with out filled, also when some objects were invalid
- * (counted in out->failure and listed in the status); JIC_EINVAL or
+ * Returns JIC_OK with out filled, also when some objects failed (counted in
+ * out->failure and listed in the status with their reasons); JIC_EINVAL or
  * JIC_ETOOBIG when the body is not an acceptable envelope (see stix.h);
  * JIC_ESTORE, JIC_ENOMEM. On failure out holds nothing to free. No rights are
  * checked here: the caller has decided that the write is allowed.
  *
  * Thread rules: s is the calling thread's connection; everything else is
- * borrowed for the call. The federation pull engine calls this through a
- * jic_taxii_ingest_fn pointer, as sync sits below taxii. */
+ * borrowed for the call. jic_taxii_pull_ingest below adapts it to the pull
+ * engine's jic_sync_ingest_fn (sync sits below taxii, so jicd hands the
+ * pointer in). */
 enum jic_rc jic_taxii_ingest(struct jic_store *s, const char *collection_id, const char *body,
                              size_t len, const char *origin_member, const char *origin_node,
-                             unsigned flags, struct jic_taxii_ingest_result *out,
-                             struct jic_diag *d);
-typedef enum jic_rc (*jic_taxii_ingest_fn)(struct jic_store *s, const char *collection_id,
-                                           const char *body, size_t len,
-                                           const char *origin_member, const char *origin_node,
-                                           unsigned flags, struct jic_taxii_ingest_result *out,
-                                           struct jic_diag *d);
+                             const char *self_node, unsigned flags,
+                             struct jic_taxii_ingest_result *out, struct jic_diag *d);
 /* Frees what out owns and zeroes it. */
 void jic_taxii_ingest_fini(struct jic_taxii_ingest_result *out);
+
+/* The pull engine's ingest (a jic_sync_ingest_fn, see sync.h): one page from
+ * a peer into local_collection, all or nothing, x_jic_origins honoured,
+ * objects originating at node->node_id skipped, default_member/default_node
+ * for objects the page gives no provenance for. Fills page (objects, stored,
+ * more, next; JIC_EINVAL when next does not fit page->next). Returns as
+ * jic_taxii_ingest with JIC_INGEST_ALL_OR_NOTHING | JIC_INGEST_ORIGINS. */
+enum jic_rc jic_taxii_pull_ingest(struct jic_store *s, const struct jic_node *node,
+                                  const char *local_collection, const char *body, size_t len,
+                                  const char *default_member, const char *default_node,
+                                  struct jic_sync_page *page, struct jic_diag *d);
 
 #endif

@@ -111,7 +111,9 @@ static enum jic_rc fill_item(const struct stix_scan *s, uint32_t e, struct stix_
 	}
 	rc = stix_check(s, e, a, &it->obj, &why);
 	if (rc == JIC_EUNPROC)
-		rc = name_failure(s, e, a, why.msg, it);
+		return name_failure(s, e, a, why.msg, it);
+	it->revoked = stix_kind(s, stix_get(s, e, "revoked")) == TK_TRUE;
+	it->purge = it->revoked && stix_kind(s, stix_get(s, e, "x_jic_purge")) == TK_TRUE;
 	return rc;
 }
 

@@ -1,7 +1,8 @@
 /* post.c — owns ingest: POST {api-root}/collections/{id}/objects/ and
  * jic_taxii_ingest beneath it (envelope parsing, per-object validation, the
  * store writes for the valid objects, the status resource that reports each
- * object). Must not touch: the read side (objects.c) or how the store
+ * object), and jic_taxii_pull_ingest, its form for pages pulled from peers.
+ * Must not touch: the read side (objects.c) or how the store
  * assigns date_added.
  *
  * This is the ingest hot path: objects are stored in the bytes the client
@@ -15,16 +16,17 @@
 #include "taxii_int.h"
 
 #define CONFLICT_MSG "a different object with this id and modified is already stored"
+#define PURGED_MSG "this object was purged by its origin member: earlier versions are not kept"
+#define DENIED_MSG "only the object's origin member may revoke it"
 
 struct ingest {
 	struct jic_stix_batch b;
-	struct jic_obj_in *in;         /* the valid objects, in order */
-	size_t *at;                    /* in[k] is b.items[at[k]] */
+	struct jic_obj_in *in;         /* the valid objects to store, in order */
 	enum jic_put_outcome *outcome; /* per in[k] */
 	size_t n_in;
 	struct jic_buf ok;  /* the status' successes, as JSON items */
 	struct jic_buf bad; /* the status' failures */
-	size_t n_ok, n_bad, stored;
+	size_t n_ok, n_bad, stored, skipped;
 };
 
 static enum jic_rc add_detail(struct jic_buf *b, size_t *n, const char *id, const char *version,
@@ -49,64 +51,52 @@ static enum jic_rc add_detail(struct jic_buf *b, size_t *n, const char *id, cons
 	return rc;
 }
 
+/* Whether item it is to be skipped: with origins honoured, one that
+ * originates at this node is never stored back. */
+static int is_own(const struct jic_stix_item *it, const char *self_node, unsigned flags)
+{
+	return (flags & JIC_INGEST_ORIGINS) && self_node != NULL && it->origin_node != NULL &&
+	       strcmp(it->origin_node, self_node) == 0;
+}
+
+static void obj_in(const struct jic_stix_item *it, int origins, struct jic_obj_in *v)
+{
+	v->id = it->obj.id;
+	v->type = it->obj.type;
+	v->spec_version = it->obj.spec_version;
+	v->modified = it->obj.modified;
+	v->modified_us = it->obj.modified_us;
+	v->json = it->json;
+	v->json_len = it->json_len;
+	v->origin_member = origins ? it->origin_member : NULL;
+	v->origin_node = origins ? it->origin_node : NULL;
+	v->revoked = it->revoked;
+	v->purge = it->purge;
+}
+
 /* Sorts the items into the valid ones (in) and the failures (bad). */
-static enum jic_rc take_all(struct ingest *g, unsigned flags, struct jic_diag *d)
+static enum jic_rc take_all(struct ingest *g, const char *self_node, unsigned flags,
+                            struct jic_diag *d)
 {
 	size_t n = g->b.n ? g->b.n : 1;
 	enum jic_rc rc = JIC_OK;
 
 	g->in = calloc(n, sizeof(*g->in));
-	g->at = calloc(n, sizeof(*g->at));
 	g->outcome = calloc(n, sizeof(*g->outcome));
-	if (g->in == NULL || g->at == NULL || g->outcome == NULL)
+	if (g->in == NULL || g->outcome == NULL)
 		return JIC_ENOMEM;
 	for (size_t i = 0; i < g->b.n && rc == JIC_OK; i++) {
 		const struct jic_stix_item *it = &g->b.items[i];
-		struct jic_obj_in *v = &g->in[g->n_in];
 
 		if (it->rc != JIC_OK && (flags & JIC_INGEST_ALL_OR_NOTHING))
 			return jic_fail(d, JIC_EUNPROC, "object %zu (%s): %s", i,
 			                it->obj.id[0] ? it->obj.id : "no id", it->reason);
-		if (it->rc != JIC_OK) {
+		if (it->rc != JIC_OK)
 			rc = add_detail(&g->bad, &g->n_bad, it->obj.id, it->obj.modified, it->reason);
-			continue;
-		}
-		*v = (struct jic_obj_in){it->obj.id,          it->obj.type, it->obj.spec_version,
-		                         it->obj.modified,    it->obj.modified_us, it->json,
-		                         it->json_len};
-		g->at[g->n_in++] = i;
-	}
-	return rc;
-}
-
-static int same(const char *a, const char *b)
-{
-	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
-/* Stores the valid objects: one transaction per run of the same origin
- * (one run unless the envelope carries x_jic_origins). */
-static enum jic_rc store_all(struct jic_store *s, const char *cid, struct ingest *g,
-                             const char *member, const char *node, struct jic_diag *d)
-{
-	enum jic_rc rc = JIC_OK;
-	size_t k = 0, end;
-
-	while (k < g->n_in && rc == JIC_OK) {
-		const struct jic_stix_item *first = &g->b.items[g->at[k]];
-
-		for (end = k + 1; end < g->n_in; end++) {
-			const struct jic_stix_item *it = &g->b.items[g->at[end]];
-
-			if (!same(it->origin_member, first->origin_member) ||
-			    !same(it->origin_node, first->origin_node))
-				break;
-		}
-		rc = jic_store_objects_put(s, cid, g->in + k, end - k,
-		                           first->origin_member ? first->origin_member : member,
-		                           first->origin_node ? first->origin_node : node,
-		                           g->outcome + k, d);
-		k = end;
+		else if (is_own(it, self_node, flags))
+			g->skipped++;
+		else
+			obj_in(it, (flags & JIC_INGEST_ORIGINS) != 0, &g->in[g->n_in++]);
 	}
 	return rc;
 }
@@ -118,8 +108,13 @@ static enum jic_rc report_all(struct ingest *g)
 	for (size_t i = 0; i < g->n_in && rc == JIC_OK; i++) {
 		const struct jic_obj_in *v = &g->in[i];
 
-		if (g->outcome[i] == JIC_PUT_CONFLICT) {
-			rc = add_detail(&g->bad, &g->n_bad, v->id, v->modified, CONFLICT_MSG);
+		const char *why = g->outcome[i] == JIC_PUT_CONFLICT ? CONFLICT_MSG
+		                  : g->outcome[i] == JIC_PUT_PURGED ? PURGED_MSG
+		                  : g->outcome[i] == JIC_PUT_DENIED ? DENIED_MSG
+		                                                    : NULL;
+
+		if (why != NULL) {
+			rc = add_detail(&g->bad, &g->n_bad, v->id, v->modified, why);
 			continue;
 		}
 		g->stored += g->outcome[i] == JIC_PUT_STORED;
@@ -152,7 +147,6 @@ static void ingest_fini(struct ingest *g)
 {
 	jic_stix_batch_fini(&g->b);
 	free(g->in);
-	free(g->at);
 	free(g->outcome);
 	jic_buf_fini(&g->ok);
 	jic_buf_fini(&g->bad);
@@ -170,6 +164,7 @@ static enum jic_rc fill_result(const struct ingest *g, unsigned flags, const cha
 	out->success = g->n_ok;
 	out->failure = g->n_bad;
 	out->stored = g->stored;
+	out->skipped = g->skipped;
 	out->more = g->b.more;
 	if (g->b.next != NULL && (out->next = strdup(g->b.next)) == NULL)
 		rc = JIC_ENOMEM;
@@ -185,8 +180,8 @@ static enum jic_rc fill_result(const struct ingest *g, unsigned flags, const cha
 
 enum jic_rc jic_taxii_ingest(struct jic_store *s, const char *collection_id, const char *body,
                              size_t len, const char *origin_member, const char *origin_node,
-                             unsigned flags, struct jic_taxii_ingest_result *out,
-                             struct jic_diag *d)
+                             const char *self_node, unsigned flags,
+                             struct jic_taxii_ingest_result *out, struct jic_diag *d)
 {
 	struct ingest g = {.n_in = 0};
 	char when[JIC_TIME_LEN];
@@ -198,9 +193,10 @@ enum jic_rc jic_taxii_ingest(struct jic_store *s, const char *collection_id, con
 	jic_time_format(jic_time_now_us(), when);
 	rc = jic_stix_batch_parse(body, len, &g.b, d);
 	if (rc == JIC_OK)
-		rc = take_all(&g, flags, d);
+		rc = take_all(&g, self_node, flags, d);
 	if (rc == JIC_OK && g.n_in > 0)
-		rc = store_all(s, collection_id, &g, origin_member, origin_node, d);
+		rc = jic_store_objects_put(s, collection_id, g.in, g.n_in, origin_member, origin_node,
+		                           g.outcome, d);
 	if (rc == JIC_OK)
 		rc = report_all(&g);
 	if (rc == JIC_OK)
@@ -218,6 +214,31 @@ void jic_taxii_ingest_fini(struct jic_taxii_ingest_result *out)
 	free(out->next);
 	free(out->status);
 	memset(out, 0, sizeof(*out));
+}
+
+enum jic_rc jic_taxii_pull_ingest(struct jic_store *s, const struct jic_node *node,
+                                  const char *local_collection, const char *body, size_t len,
+                                  const char *default_member, const char *default_node,
+                                  struct jic_sync_page *page, struct jic_diag *d)
+{
+	struct jic_taxii_ingest_result r;
+	enum jic_rc rc;
+
+	memset(page, 0, sizeof(*page));
+	rc = jic_taxii_ingest(s, local_collection, body, len, default_member, default_node,
+	                      node->node_id, JIC_INGEST_ALL_OR_NOTHING | JIC_INGEST_ORIGINS, &r, d);
+	if (rc != JIC_OK)
+		return rc;
+	page->objects = r.total;
+	page->stored = r.stored;
+	page->more = r.more;
+	if (r.next != NULL && strlen(r.next) >= sizeof(page->next))
+		rc = jic_fail(d, JIC_EINVAL, "the page's \"next\" is longer than %zu bytes",
+		              sizeof(page->next) - 1);
+	else if (r.next != NULL)
+		memcpy(page->next, r.next, strlen(r.next) + 1);
+	jic_taxii_ingest_fini(&r);
+	return rc;
 }
 
 static enum jic_rc check_request(const struct taxii_call *t, const char *key,
@@ -248,7 +269,7 @@ enum jic_rc taxii_objects_post(const struct taxii_call *t, const char *key)
 	rc = check_request(t, key, &c);
 	if (rc == JIC_OK)
 		rc = jic_taxii_ingest(req->store, c.id, req->body, req->body_len, req->who->member_id,
-		                      req->node->node_id, JIC_INGEST_STATUS, &r, t->d);
+		                      req->node->node_id, NULL, JIC_INGEST_STATUS, &r, t->d);
 	if (rc != JIC_OK)
 		goto out;
 	if (t->stored != NULL)

@@ -13,11 +13,12 @@
 #include "jic/stix.h"
 
 #define UUID "8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"
-#define IND                                                                                        \
-	"{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--" UUID "\","         \
+#define IND "{" IND_BODY "}"
+#define IND_BODY                                                                                   \
+	"\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--" UUID "\","         \
 	"\"created\":\"2016-04-06T20:03:48.000Z\",\"modified\":\"2016-04-06T20:03:48.123Z\","      \
 	"\"pattern\":\"[ipv4-addr:value = '198.51.100.1']\",\"pattern_type\":\"stix\","            \
-	"\"valid_from\":\"2016-01-01T00:00:00Z\"}"
+	"\"valid_from\":\"2016-01-01T00:00:00Z\""
 
 static enum jic_rc parse(const char *s, size_t *n, struct jic_diag *d)
 {
@@ -208,6 +209,29 @@ static void test_non_objects(void **state)
 	jic_stix_batch_fini(&b);
 }
 
+/* The retraction flags a store needs: revoked, and purge only with it. */
+static void test_retraction_flags(void **state)
+{
+	static const char env[] =
+	    "{\"objects\":[" IND ",{" IND_BODY ",\"revoked\":true}"
+	    ",{" IND_BODY ",\"revoked\":true,\"x_jic_purge\":true}"
+	    ",{" IND_BODY ",\"revoked\":false,\"x_jic_purge\":true}]}";
+	struct jic_stix_batch b;
+	struct jic_diag d;
+
+	(void)state;
+	assert_int_equal(jic_stix_batch_parse(env, strlen(env), &b, &d), JIC_OK);
+	assert_int_equal(b.n, 4);
+	assert_false(b.items[0].revoked);
+	assert_true(b.items[1].revoked);
+	assert_false(b.items[1].purge);
+	assert_true(b.items[2].revoked);
+	assert_true(b.items[2].purge);
+	assert_false(b.items[3].revoked);
+	assert_false(b.items[3].purge);
+	jic_stix_batch_fini(&b);
+}
+
 static char *nested(int depth)
 {
 	char *s = malloc((size_t)depth * 2 + 32);
@@ -249,6 +273,7 @@ int main(void)
 	    cmocka_unit_test(test_more_next), cmocka_unit_test(test_origins),
 	    cmocka_unit_test(test_compact), cmocka_unit_test(test_split),
 	    cmocka_unit_test(test_non_objects), cmocka_unit_test(test_depth),
+	    cmocka_unit_test(test_retraction_flags),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
