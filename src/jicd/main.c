@@ -1,6 +1,7 @@
-/* main.c — jicd, the daemon: parses its options, starts the HTTP(S) server
- * of libjic on a node database made by `jic init`, prints where it serves and
- * waits for SIGTERM or SIGINT to stop gracefully. Must not touch: anything a
+/* main.c — jicd, the daemon: parses its options, loads the node key, starts
+ * the pull engine and the HTTP(S) server of libjic on a node database made by
+ * `jic init`, prints where it serves and waits for SIGTERM or SIGINT to stop
+ * gracefully (pulling first, then serving). Must not touch: anything a
  * layer of libjic owns; this file only wires them together. */
 #include <errno.h>
 #include <getopt.h>
@@ -12,7 +13,9 @@
 
 #include "jic/crypto.h"
 #include "jic/http.h"
+#include "jic/store.h"
 #include "jic/sync.h"
+#include "jic/taxii.h"
 
 #ifndef JIC_VERSION
 #define JIC_VERSION "0"
@@ -25,12 +28,14 @@ struct args {
 	struct jic_http_opts http;
 	char host[HOST_MAX];
 	const char *port_file;
+	unsigned sync_interval_ms; /* 0: the engine's default */
+	int no_sync;
 };
 
 static const char usage[] =
 	"usage: jicd --db PATH [--listen ADDR:PORT] [--cert PEM --key PEM] [--allow-plain-http]\n"
 	"            [--threads N] [--body-max BYTES] [--timeout SECONDS] [--port-file FILE]\n"
-	"            [--log-level debug|info|warn|error]\n"
+	"            [--log-level debug|info|warn|error] [--sync-interval MS] [--no-sync]\n"
 	"Serves a jic node (TAXII 2.1 and /jic/v1/) from a database made by `jic init`.\n"
 	"  --listen     address and port, default 127.0.0.1:8000 ([::1]:8000 for IPv6; port 0: any)\n"
 	"  --cert/--key serve HTTPS with this PEM certificate and key\n"
@@ -38,7 +43,9 @@ static const char usage[] =
 	"  --threads    worker threads (default: one per CPU)\n"
 	"  --body-max   largest request body in bytes (default: the node's setting)\n"
 	"  --timeout    seconds before an idle connection is closed (default 30)\n"
-	"  --port-file  write the bound port to FILE once serving\n";
+	"  --port-file  write the bound port to FILE once serving\n"
+	"  --sync-interval  milliseconds between polls of each peer's collection (default 5000)\n"
+	"  --no-sync    do not pull from peers\n";
 
 static int die_usage(const char *fmt, const char *what)
 {
@@ -113,7 +120,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "threads", required_argument, NULL, 't' }, { "body-max", required_argument, NULL, 'b' },
 		{ "timeout", required_argument, NULL, 'T' }, { "port-file", required_argument, NULL, 'p' },
 		{ "log-level", required_argument, NULL, 'L' }, { "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },       { NULL, 0, NULL, 0 }
+		{ "version", no_argument, NULL, 'V' },
+		{ "sync-interval", required_argument, NULL, 'S' },
+		{ "no-sync", no_argument, NULL, 'N' },       { NULL, 0, NULL, 0 }
 	};
 	unsigned long long v;
 	int c;
@@ -151,6 +160,13 @@ static int parse_args(int argc, char **argv, struct args *a)
 				return die_usage("--log-level wants debug, info, warn or error, not '%s'",
 				                 optarg);
 			break;
+		case 'S':
+			if (!parse_num(optarg, 10, 86400000, &v))
+				return die_usage("--sync-interval wants milliseconds from 10 to 86400000, "
+				                 "not '%s'", optarg);
+			a->sync_interval_ms = (unsigned)v;
+			break;
+		case 'N': a->no_sync = 1; break;
 		case 'h': fputs(usage, stdout); return 0;
 		case 'V': printf("jicd %s\n", JIC_VERSION); return 0;
 		default:
@@ -182,15 +198,70 @@ static int write_port_file(const char *path, uint16_t port)
 	return ok && rename(tmp, path) == 0;
 }
 
-static int serve(struct args *a, const sigset_t *sigs)
+/* The node key beside the database (PATH.key), made by jic init. */
+static int load_key(const char *db_path, uint8_t *key)
+{
+	struct jic_diag d = { JIC_OK, "" };
+	char path[4096];
+
+	if (snprintf(path, sizeof(path), "%s.key", db_path) >= (int)sizeof(path)) {
+		fprintf(stderr, "jicd: the database path is too long\n");
+		return 0;
+	}
+	if (jic_crypto_node_key(path, 0, key, &d) != JIC_OK) {
+		fprintf(stderr, "jicd: cannot load the node key: %s (jic init makes it)\n", d.msg);
+		return 0;
+	}
+	return 1;
+}
+
+/* Starts the pull engine on the node's settings, unless --no-sync. */
+static int start_sync(const struct args *a, const uint8_t *key, struct jic_sync_engine **e)
+{
+	struct jic_diag d = { JIC_OK, "" };
+	struct jic_store *s = NULL;
+	struct jic_sync_opts o;
+	struct jic_node node;
+	enum jic_rc rc;
+
+	*e = NULL;
+	if (a->no_sync)
+		return 1;
+	rc = jic_store_open(a->http.db_path, &s, &d);
+	if (rc == JIC_OK)
+		rc = jic_store_node_get(s, &node, &d);
+	jic_store_close(s);
+	if (rc == JIC_OK) {
+		jic_sync_opts_init(&o);
+		o.db_path = a->http.db_path;
+		o.node = &node;
+		o.node_key = key;
+		o.ingest = jic_taxii_pull_ingest;
+		if (a->sync_interval_ms)
+			o.interval_ms = a->sync_interval_ms;
+		rc = jic_sync_start(&o, e, &d);
+	}
+	if (rc != JIC_OK)
+		fprintf(stderr, "jicd: cannot start pulling from peers: %s\n",
+		        d.msg[0] ? d.msg : "error");
+	return rc == JIC_OK;
+}
+
+static int serve(struct args *a, const sigset_t *sigs, const uint8_t *key)
 {
 	struct jic_diag d = { JIC_OK, "" };
 	struct jic_server *srv = NULL;
+	struct jic_sync_engine *e = NULL;
 	const char *host = a->http.host;
 	int sig = 0;
 
+	if (!start_sync(a, key, &e))
+		return 1;
+	a->http.sync = e;
+	a->http.node_key = key;
 	if (jic_http_start(&a->http, &srv, &d) != JIC_OK) {
 		fprintf(stderr, "jicd: %s\n", d.msg[0] ? d.msg : "cannot start");
+		jic_sync_stop(e);
 		return 1;
 	}
 	printf("jicd: serving %s://%s%s%s:%u/taxii2/ (node %s)\n",
@@ -202,13 +273,18 @@ static int serve(struct args *a, const sigset_t *sigs)
 	while (sigwait(sigs, &sig) != 0 || (sig != SIGTERM && sig != SIGINT))
 		;
 	jic_log(JIC_LOG_INFO, "jicd: stopping on signal %d", sig);
+	/* Pulls end first; a request still asking for a poll finds the engine
+	 * halted, not freed. */
+	jic_sync_halt(e);
 	jic_http_stop(srv);
+	jic_sync_stop(e);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	struct args a;
+	uint8_t *key = NULL;
 	sigset_t sigs;
 	int rc;
 
@@ -232,5 +308,13 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	return serve(&a, &sigs);
+	/* The key lives in guarded memory, wiped when freed. */
+	key = (uint8_t *)jic_crypto_secret_new(JIC_NODE_KEY_LEN);
+	if (key == NULL) {
+		fprintf(stderr, "jicd: out of memory\n");
+		return 1;
+	}
+	rc = load_key(a.http.db_path, key) ? serve(&a, &sigs, key) : 1;
+	jic_crypto_secret_free((char *)key);
+	return rc;
 }
