@@ -27,8 +27,8 @@
 struct batch {
 	char *body;
 	size_t body_len;
-	size_t n;      /* objects in the envelope */
-	char *resp;    /* the status resource jicd answered */
+	size_t n;   /* objects in the envelope */
+	char *resp; /* the status resource jicd answered */
 	size_t resp_len;
 	long http;
 };
@@ -244,8 +244,8 @@ static int check(const struct batch *b, size_t i)
 	int rc = 0;
 
 	if (b->http != 202 || !st || ok != (json_int_t)b->n || bad != 0) {
-		fprintf(stderr, "bench_ingest: batch %zu: HTTP %ld, success %lld of %zu: %.300s\n", i,
-		        b->http, (long long)ok, b->n, b->resp ? b->resp : "");
+		fprintf(stderr, "bench_ingest: batch %zu: HTTP %ld, success %lld of %zu: %.300s\n",
+		        i, b->http, (long long)ok, b->n, b->resp ? b->resp : "");
 		rc = -1;
 	}
 	json_decref(st);

@@ -31,8 +31,8 @@ struct push {
 	size_t total, done;
 	int64_t success, failure, pending;
 	const struct jic_stix_item *items; /* the file's objects */
-	json_t *failures; /* [{"id","version","message"}] */
-	json_t *statuses; /* ids of the status resources */
+	json_t *failures;                  /* [{"id","version","message"}] */
+	json_t *statuses;                  /* ids of the status resources */
 	int tty;
 };
 
@@ -149,8 +149,8 @@ static void progress(struct push *p)
 
 static enum jic_rc fail_local(struct push *p, const struct jic_stix_item *it, const char *msg)
 {
-	json_t *f = json_pack("{s:s, s:s}", "id", it->obj.id[0] ? it->obj.id : "(no id)", "message",
-	                      msg);
+	json_t *f =
+	    json_pack("{s:s, s:s}", "id", it->obj.id[0] ? it->obj.id : "(no id)", "message", msg);
 
 	p->failure++;
 	if (!f || json_array_append_new(p->failures, f) != 0)
@@ -289,7 +289,8 @@ static enum jic_rc add_one(struct cli *c, struct push *p, struct batch *b, size_
 		p->done++;
 		b->first = i + 1;
 		if (rc == JIC_OK)
-			rc = fail_local(p, &p->items[i], "larger than the server's max_content_length");
+			rc = fail_local(p, &p->items[i],
+			                "larger than the server's max_content_length");
 		return rc;
 	}
 	if (b->n == p->batch || b->bytes + len + 1 > p->content_max)

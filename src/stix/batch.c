@@ -96,8 +96,8 @@ static enum jic_rc name_failure(const struct stix_scan *s, uint32_t e, struct st
 	return JIC_OK;
 }
 
-static enum jic_rc fill_item(const struct stix_scan *s, uint32_t e, struct stix_arena *a,
-                             int split, struct jic_stix_item *it)
+static enum jic_rc fill_item(const struct stix_scan *s, uint32_t e, struct stix_arena *a, int split,
+                             struct jic_stix_item *it)
 {
 	struct jic_diag why = {JIC_OK, ""};
 	enum jic_rc rc = compact(s, e, a, it);
@@ -141,14 +141,15 @@ static enum jic_rc read_origins(const struct stix_scan *s, const struct env *env
 	if (o == 0)
 		return JIC_OK;
 	if (s->tok[o].kind != TK_ARR || s->tok[o].n != n)
-		return jic_fail(d, JIC_EINVAL, "\"x_jic_origins\" is not an array as long as \"objects\"");
+		return jic_fail(d, JIC_EINVAL,
+		                "\"x_jic_origins\" is not an array as long as \"objects\"");
 	e = o + 1;
 	for (size_t i = 0; i < n; i++, e = s->tok[e].next) {
 		if (s->tok[e].kind != TK_ARR || s->tok[e].n != 2 || !name_valid(s, e + 1) ||
 		    !name_valid(s, e + 2))
-			return jic_fail(d, JIC_EINVAL,
-			                "\"x_jic_origins\" item %zu is not a [member, node] pair of names",
-			                i);
+			return jic_fail(
+			    d, JIC_EINVAL,
+			    "\"x_jic_origins\" item %zu is not a [member, node] pair of names", i);
 		items[i].origin_member = stix_cstr(s, e + 1, a);
 		items[i].origin_node = stix_cstr(s, e + 2, a);
 		if (items[i].origin_member == NULL || items[i].origin_node == NULL)

@@ -216,7 +216,8 @@ static int uri_valid(struct stix_sv v)
 			ok = i + 2 < v.n && is_hex(v.p[i + 1]) && is_hex(v.p[i + 2]);
 			i += ok ? 2 : 0;
 		} else {
-			ok = is_alpha(c) || (c >= '0' && c <= '9') || memchr(allowed, c, sizeof(allowed) - 1);
+			ok = is_alpha(c) || (c >= '0' && c <= '9') ||
+			     memchr(allowed, c, sizeof(allowed) - 1);
 		}
 	}
 	return ok;
@@ -293,13 +294,14 @@ static int nonempty_array(const struct ck *c, uint32_t i)
 
 /* The elements of array i, or none when i is not an array. */
 #define EACH_ELEM(c, arr, e, k)                                                                    \
-	for (uint32_t k = 0, e = (arr) + 1; kind_of((c), (arr)) == TK_ARR && k < (c)->s->tok[arr].n; \
+	for (uint32_t k = 0, e = (arr) + 1;                                                        \
+	     kind_of((c), (arr)) == TK_ARR && k < (c)->s->tok[arr].n;                              \
 	     k++, e = (c)->s->tok[e].next)
 
 /* The members of object o as key token kt and value token vt. */
 #define EACH_MEMBER(c, o, kt, vt, k)                                                               \
-	for (uint32_t k = 0, kt = (o) + 1, vt = kt + 1;                                              \
-	     kind_of((c), (o)) == TK_OBJ && k < (c)->s->tok[o].n;                                   \
+	for (uint32_t k = 0, kt = (o) + 1, vt = kt + 1;                                            \
+	     kind_of((c), (o)) == TK_OBJ && k < (c)->s->tok[o].n;                                  \
 	     k++, kt = (c)->s->tok[vt].next, vt = kt + 1)
 
 /* Turns a validator's verdict into the one return of the function: why is

@@ -36,7 +36,10 @@ struct scanner {
 /* Bytes that end the fast path inside a string: the quote, the backslash,
  * controls (refused) and the first byte of every multi-byte sequence. */
 static const uint8_t str_stop[256] = {
-    [0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x80 ... 0xff] = 1,
+    [0 ... 0x1f] = 1,
+    ['"'] = 1,
+    ['\\'] = 1,
+    [0x80 ... 0xff] = 1,
 };
 
 static enum step fail(struct scanner *sc, enum jic_rc rc, const char *why)
@@ -201,8 +204,9 @@ static int in_range(const unsigned char *p, size_t n, int real)
 
 		p += neg;
 		n -= (size_t)neg;
-		return n < 19 || (n == 19 && memcmp(p, neg ? "9223372036854775808"
-		                                           : "9223372036854775807", 19) <= 0);
+		return n < 19 ||
+		       (n == 19 &&
+		        memcmp(p, neg ? "9223372036854775808" : "9223372036854775807", 19) <= 0);
 	}
 	if (n >= sizeof(buf) && (s = malloc(n + 1)) == NULL)
 		return 0;
@@ -395,8 +399,9 @@ static enum step on_after(struct scanner *sc)
 
 	skip_ws(sc);
 	if (sc->depth == 0)
-		return sc->p == sc->end ? S_END
-		                        : fail(sc, JIC_EINVAL, "unexpected data after the JSON value");
+		return sc->p == sc->end
+		           ? S_END
+		           : fail(sc, JIC_EINVAL, "unexpected data after the JSON value");
 	top = &sc->t[sc->stack[sc->depth - 1]];
 	top->n++;
 	if (sc->p == sc->end)
@@ -407,7 +412,8 @@ static enum step on_after(struct scanner *sc)
 	}
 	if (*sc->p == (top->kind == TK_OBJ ? '}' : ']'))
 		return close_top(sc);
-	return fail(sc, JIC_EINVAL, top->kind == TK_OBJ ? "expected ',' or '}'" : "expected ',' or ']'");
+	return fail(sc, JIC_EINVAL,
+	            top->kind == TK_OBJ ? "expected ',' or '}'" : "expected ',' or ']'");
 }
 
 static enum jic_rc report(const struct scanner *sc, struct jic_diag *d)

@@ -92,7 +92,8 @@ static enum jic_rc take_all(struct ingest *g, const char *self_node, unsigned fl
 			return jic_fail(d, JIC_EUNPROC, "object %zu (%s): %s", i,
 			                it->obj.id[0] ? it->obj.id : "no id", it->reason);
 		if (it->rc != JIC_OK)
-			rc = add_detail(&g->bad, &g->n_bad, it->obj.id, it->obj.modified, it->reason);
+			rc = add_detail(&g->bad, &g->n_bad, it->obj.id, it->obj.modified,
+			                it->reason);
 		else if (is_own(it, self_node, flags))
 			g->skipped++;
 		else
@@ -195,8 +196,8 @@ enum jic_rc jic_taxii_ingest(struct jic_store *s, const char *collection_id, con
 	if (rc == JIC_OK)
 		rc = take_all(&g, self_node, flags, d);
 	if (rc == JIC_OK && g.n_in > 0)
-		rc = jic_store_objects_put(s, collection_id, g.in, g.n_in, origin_member, origin_node,
-		                           g.outcome, d);
+		rc = jic_store_objects_put(s, collection_id, g.in, g.n_in, origin_member,
+		                           origin_node, g.outcome, d);
 	if (rc == JIC_OK)
 		rc = report_all(&g);
 	if (rc == JIC_OK)
@@ -268,8 +269,9 @@ enum jic_rc taxii_objects_post(const struct taxii_call *t, const char *key)
 
 	rc = check_request(t, key, &c);
 	if (rc == JIC_OK)
-		rc = jic_taxii_ingest(req->store, c.id, req->body, req->body_len, req->who->member_id,
-		                      req->node->node_id, NULL, JIC_INGEST_STATUS, &r, t->d);
+		rc = jic_taxii_ingest(req->store, c.id, req->body, req->body_len,
+		                      req->who->member_id, req->node->node_id, NULL,
+		                      JIC_INGEST_STATUS, &r, t->d);
 	if (rc != JIC_OK)
 		goto out;
 	if (t->stored != NULL)

@@ -160,7 +160,8 @@ static void test_failure_names(void **state)
 	assert_non_null(strstr(it->reason, "modified"));
 	jic_stix_batch_fini(&b);
 	free(env);
-	it = check_one(load("{\"type\":\"x-acme\",\"created\":\"2020-01-01T00:00:00Z\"}"), &b, &env);
+	it =
+	    check_one(load("{\"type\":\"x-acme\",\"created\":\"2020-01-01T00:00:00Z\"}"), &b, &env);
 	assert_int_equal(it->rc, JIC_EUNPROC);
 	assert_string_equal(it->obj.id, "");
 	assert_string_equal(it->obj.modified, "2020-01-01T00:00:00Z");
@@ -392,8 +393,9 @@ static void test_marking(void **state)
 	          "\"marking-definition--" UUID "\",\"definition_type\":\"statement\","
 	          "\"definition\":{\"statement\":\"c\"}}"));
 	/* Markings have no modified: created stands in for the version. */
-	it = check_one(load(TLP_HEAD ",\"definition_type\":\"tlp\",\"definition\":{\"tlp\":\"red\"}}"),
-	               &b, &env);
+	it = check_one(
+	    load(TLP_HEAD ",\"definition_type\":\"tlp\",\"definition\":{\"tlp\":\"red\"}}"), &b,
+	    &env);
 	assert_int_equal(it->rc, JIC_OK);
 	assert_string_equal(it->obj.modified, "2017-01-20T00:00:00.000Z");
 	jic_stix_batch_fini(&b);

@@ -65,7 +65,8 @@ static void count(const struct jic_stix_batch *b, struct tally *t)
 		const struct jic_stix_item *it = &b->items[i];
 
 		t->objects++;
-		assert_true(it->json_len > 1 && it->json[0] == '{' && it->json[it->json_len - 1] == '}');
+		assert_true(it->json_len > 1 && it->json[0] == '{' &&
+		            it->json[it->json_len - 1] == '}');
 		if (it->rc != JIC_OK) {
 			if (getenv("JIC_TEST_VERBOSE") != NULL)
 				fprintf(stderr, "fail %s: %s\n", it->obj.id, it->reason);

@@ -15,7 +15,7 @@
 #define UUID "8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"
 #define IND "{" IND_BODY "}"
 #define IND_BODY                                                                                   \
-	"\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--" UUID "\","         \
+	"\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--" UUID "\","          \
 	"\"created\":\"2016-04-06T20:03:48.000Z\",\"modified\":\"2016-04-06T20:03:48.123Z\","      \
 	"\"pattern\":\"[ipv4-addr:value = '198.51.100.1']\",\"pattern_type\":\"stix\","            \
 	"\"valid_from\":\"2016-01-01T00:00:00Z\""
@@ -114,8 +114,9 @@ static void test_more_next(void **state)
 
 static void test_origins(void **state)
 {
-	static const char good[] = "{\"objects\":[" IND ",{}],\"x_jic_origins\":[[\"m1\",\"node-a\"],"
-	                           "[\"m.2\",\"n_b\"]]}";
+	static const char good[] =
+	    "{\"objects\":[" IND ",{}],\"x_jic_origins\":[[\"m1\",\"node-a\"],"
+	    "[\"m.2\",\"n_b\"]]}";
 	static const char *const bad[] = {
 	    "{\"objects\":[{}],\"x_jic_origins\":[]}",
 	    "{\"objects\":[{}],\"x_jic_origins\":{}}",
@@ -124,7 +125,8 @@ static void test_origins(void **state)
 	    "{\"objects\":[{}],\"x_jic_origins\":[[\"M\",\"n\"]]}",
 	    "{\"objects\":[{}],\"x_jic_origins\":[[\"\",\"n\"]]}",
 	    "{\"objects\":[{}],\"x_jic_origins\":[[\"m\",\"n\",\"x\"]]}",
-	    ("{\"objects\":[{}],\"x_jic_origins\":[[\"m\",\"a234567890123456789012345678901234567890"
+	    ("{\"objects\":[{}],\"x_jic_origins\":[[\"m\","
+	     "\"a234567890123456789012345678901234567890"
 	     "123456789012345678901234\"]]}"),
 	};
 	struct jic_stix_batch b;
@@ -149,8 +151,9 @@ static void test_origins(void **state)
 /* Whitespace outside strings goes; inside strings it stays, escapes too. */
 static void test_compact(void **state)
 {
-	static const char env[] = "{ \"objects\" : [ { \"a\" : [ 1 , 2 ] ,\n\t\"b\" : \" x \\\" } \" ,"
-	                          " \"c\":{ } } , [ ] , \"s p\" ] }";
+	static const char env[] =
+	    "{ \"objects\" : [ { \"a\" : [ 1 , 2 ] ,\n\t\"b\" : \" x \\\" } \" ,"
+	    " \"c\":{ } } , [ ] , \"s p\" ] }";
 	static const char want[] = "{\"a\":[1,2],\"b\":\" x \\\" } \",\"c\":{}}";
 	struct jic_stix_batch b;
 	struct jic_diag d;
@@ -212,10 +215,9 @@ static void test_non_objects(void **state)
 /* The retraction flags a store needs: revoked, and purge only with it. */
 static void test_retraction_flags(void **state)
 {
-	static const char env[] =
-	    "{\"objects\":[" IND ",{" IND_BODY ",\"revoked\":true}"
-	    ",{" IND_BODY ",\"revoked\":true,\"x_jic_purge\":true}"
-	    ",{" IND_BODY ",\"revoked\":false,\"x_jic_purge\":true}]}";
+	static const char env[] = "{\"objects\":[" IND ",{" IND_BODY ",\"revoked\":true}"
+	                          ",{" IND_BODY ",\"revoked\":true,\"x_jic_purge\":true}"
+	                          ",{" IND_BODY ",\"revoked\":false,\"x_jic_purge\":true}]}";
 	struct jic_stix_batch b;
 	struct jic_diag d;
 
@@ -269,10 +271,14 @@ static void test_depth(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_good),    cmocka_unit_test(test_bad),
-	    cmocka_unit_test(test_more_next), cmocka_unit_test(test_origins),
-	    cmocka_unit_test(test_compact), cmocka_unit_test(test_split),
-	    cmocka_unit_test(test_non_objects), cmocka_unit_test(test_depth),
+	    cmocka_unit_test(test_good),
+	    cmocka_unit_test(test_bad),
+	    cmocka_unit_test(test_more_next),
+	    cmocka_unit_test(test_origins),
+	    cmocka_unit_test(test_compact),
+	    cmocka_unit_test(test_split),
+	    cmocka_unit_test(test_non_objects),
+	    cmocka_unit_test(test_depth),
 	    cmocka_unit_test(test_retraction_flags),
 	};
 
