@@ -76,6 +76,20 @@ enum jic_rc jic_time_parse(const char *s, int64_t *us);
 /* Writes us as "YYYY-MM-DDTHH:MM:SS.uuuuuuZ" into out. */
 void jic_time_format(int64_t us, char out[JIC_TIME_LEN]);
 
+/* ---- canonical JSON and Unicode text (docs/governance.md, "Canonical form") ----
+ * What the governance log hashes and signs. Thread-safe, no I/O. */
+/* Writes the canonical form of v into *out (malloc'ed, NUL-terminated, *len
+ * bytes): keys sorted by their UTF-8 bytes, no whitespace, only '"', '\\' and
+ * control characters escaped, integers only. JIC_EINVAL (naming the key) when
+ * v holds a real number or a string that is not valid UTF-8 in NFC; *out is
+ * NULL on failure. */
+enum jic_rc jic_json_canonical(const json_t *v, char **out, size_t *len, struct jic_diag *d);
+/* 1 when the NUL-terminated s is valid UTF-8 in Unicode NFC. */
+int jic_text_is_nfc(const char *s);
+/* The NFC form of the NUL-terminated UTF-8 s into *out (malloc'ed).
+ * JIC_EINVAL on invalid UTF-8; *out NULL on failure. */
+enum jic_rc jic_text_nfc(const char *s, char **out, struct jic_diag *d);
+
 /* ---- logging to stderr; never pass a secret ---- */
 enum jic_log_level { JIC_LOG_DEBUG, JIC_LOG_INFO, JIC_LOG_WARN, JIC_LOG_ERROR };
 void jic_log_set_level(enum jic_log_level lvl);
@@ -93,6 +107,10 @@ struct jic_principal {
 	char token_id[JIC_NAME_MAX];
 	enum jic_role role;
 	enum jic_member_kind kind;
+	/* The member X whose delegate this account is, accredited as an adviser
+	 * to member adviser_of (docs/governance.md, "Advisers") and in force now;
+	 * "" otherwise. */
+	char adviser_of[JIC_NAME_MAX];
 };
 
 /* ---- the node's settings, fixed while jicd runs ---- */

@@ -54,4 +54,49 @@ enum jic_rc jic_crypto_seal(const uint8_t key[JIC_NODE_KEY_LEN], const void *msg
 enum jic_rc jic_crypto_open(const uint8_t key[JIC_NODE_KEY_LEN], const uint8_t *box,
                             size_t box_len, char **msg, size_t *len, struct jic_diag *d);
 
+/* ---- Ed25519 signatures (governance log, statements, archives) ---- */
+#define JIC_SIGN_PK_LEN 32
+#define JIC_SIGN_SK_LEN 64
+#define JIC_SIG_LEN 64
+#define JIC_KEY_TEXT_LEN 64 /* "ed25519:" + 44 base64 chars + NUL, with room */
+#define JIC_SIG_TEXT_LEN 96 /* base64 of a signature (88 chars) + NUL, with room */
+
+/* A new key pair; sk should be sodium memory (jic_crypto_secret_new). */
+void jic_crypto_sign_keypair(uint8_t pk[JIC_SIGN_PK_LEN], uint8_t sk[JIC_SIGN_SK_LEN]);
+/* Detached signature of the n bytes at msg. */
+void jic_crypto_sign(const uint8_t sk[JIC_SIGN_SK_LEN], const void *msg, size_t n,
+                     uint8_t sig[JIC_SIG_LEN]);
+/* 1 when sig is pk's signature of the n bytes at msg, 0 otherwise. */
+int jic_crypto_verify(const uint8_t pk[JIC_SIGN_PK_LEN], const void *msg, size_t n,
+                      const uint8_t sig[JIC_SIG_LEN]);
+/* The node's signing key pair, derived from the node key (crypto_kdf, context
+ * "jicgovsg", subkey 1): the same node key always gives the same pair. */
+void jic_crypto_node_sign_keys(const uint8_t node_key[JIC_NODE_KEY_LEN],
+                               uint8_t pk[JIC_SIGN_PK_LEN], uint8_t sk[JIC_SIGN_SK_LEN]);
+/* Standard base64 (with padding) of n bytes into out (out_max bytes with the
+ * NUL; JIC_ETOOBIG when it does not fit). */
+enum jic_rc jic_crypto_b64(const uint8_t *p, size_t n, char *out, size_t out_max,
+                           struct jic_diag *d);
+/* Decodes standard base64 s into out (max bytes): JIC_EINVAL when malformed or
+ * longer than max. */
+enum jic_rc jic_crypto_unb64(const char *s, uint8_t *out, size_t max, size_t *n,
+                             struct jic_diag *d);
+/* Public keys as text: "ed25519:" + base64 of the 32 bytes. */
+void jic_crypto_pk_format(const uint8_t pk[JIC_SIGN_PK_LEN], char out[JIC_KEY_TEXT_LEN]);
+enum jic_rc jic_crypto_pk_parse(const char *s, uint8_t pk[JIC_SIGN_PK_LEN], struct jic_diag *d);
+/* A signature as base64 text and back (JIC_EINVAL when not 64 bytes). */
+void jic_crypto_sig_format(const uint8_t sig[JIC_SIG_LEN], char out[JIC_SIG_TEXT_LEN]);
+enum jic_rc jic_crypto_sig_parse(const char *s, uint8_t sig[JIC_SIG_LEN], struct jic_diag *d);
+
+/* A member's key file (docs/governance.md, "Keys"): written mode 0600, never
+ * over an existing file (JIC_EEXISTS). _read refuses a file readable by group
+ * or others, or whose public key does not match its secret key (JIC_EINVAL);
+ * sk must be sodium memory. */
+enum jic_rc jic_crypto_keyfile_write(const char *path, const char *member,
+                                     const uint8_t pk[JIC_SIGN_PK_LEN],
+                                     const uint8_t sk[JIC_SIGN_SK_LEN], struct jic_diag *d);
+enum jic_rc jic_crypto_keyfile_read(const char *path, char member[JIC_NAME_MAX],
+                                    uint8_t pk[JIC_SIGN_PK_LEN], uint8_t sk[JIC_SIGN_SK_LEN],
+                                    struct jic_diag *d);
+
 #endif

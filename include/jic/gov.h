@@ -42,4 +42,77 @@ enum jic_rc jic_gov_token_issue(struct jic_store *s, const char *account_id, con
  * NULL here. Thread-safe given one store per thread. */
 enum jic_rc jic_gov_handle(const struct jic_req *req, struct jic_resp *resp, struct jic_diag *d);
 
+/* ==== the governance log (docs/governance.md) =============================
+ * ledger.c verifies and applies entries, state.c derives the coalition's
+ * state from them, presidency.c the chair, statement.c the signed statements,
+ * api_gov.c serves /jic/v1/gov/. */
+
+/* Sequences one signed act at the HQ node: body is the POST /jic/v1/gov/acts
+ * JSON {"act":{...},"sig":"BASE64"}. Verifies it against the state at the head
+ * (signature, NFC, the signer's right under the charter), then builds the
+ * entry (seq, prev, at, hq_sig signed with the node's signing key derived from
+ * node_key), appends it and applies it, all in one transaction. *entry is the
+ * new entry's canonical JSON (malloc'ed). JIC_EDENIED when node is not the
+ * HQ or the signer may not act; JIC_EUNPROC when the act is refused, with the
+ * reason in d; JIC_EINVAL when malformed. Thread rules: s is the caller's
+ * connection; entries are serialised by the store's write lock. */
+enum jic_rc jic_gov_log_submit(struct jic_store *s, const struct jic_node *node,
+                               const uint8_t *node_key, const char *body, size_t len,
+                               char **entry, struct jic_diag *d);
+
+/* Starts the log at the HQ node: charter is the charter act's fields as JSON
+ * (docs/governance.md, without type/by/at/nonce/hq_node/hq_key, which this
+ * fills from node and node_key). JIC_EEXISTS when the log is not empty. */
+enum jic_rc jic_gov_log_charter(struct jic_store *s, const struct jic_node *node,
+                                const uint8_t *node_key, const char *charter, size_t len,
+                                char **entry, struct jic_diag *d);
+
+/* Verifies and applies one entry pulled from a peer (its JSON, len bytes), in
+ * one transaction: JIC_OK when appended, JIC_EEXISTS when this node already
+ * holds that seq with the same hash (nothing to do), JIC_EUNPROC when it does
+ * not extend this node's chain or is refused (d names the seq and why). */
+enum jic_rc jic_gov_log_ingest(struct jic_store *s, const struct jic_node *node,
+                               const char *entry, size_t len, struct jic_diag *d);
+
+/* Recomputes the whole stored chain from seq 1 (hashes, links, signatures,
+ * rights). JIC_OK when sound; otherwise JIC_EUNPROC with *bad_seq the first
+ * bad entry and the reason in d. *bad_seq is 0 when sound. */
+enum jic_rc jic_gov_log_verify(struct jic_store *s, int64_t *bad_seq, struct jic_diag *d);
+
+/* The coalition's state after the whole stored log, as GET /jic/v1/gov/state
+ * shows it (a new reference, the caller's). JIC_ENOTFOUND when the log is
+ * empty. */
+enum jic_rc jic_gov_state_json(struct jic_store *s, json_t **out, struct jic_diag *d);
+
+struct jic_presidency {
+	char chair[JIC_NAME_MAX]; /* "" when no member is eligible */
+	char next[JIC_NAME_MAX];  /* chair of the following term */
+	int64_t term_start_us;
+	int64_t term_end_us;
+	int64_t term;             /* 0 for the first term */
+};
+/* Who chairs at at_us under the stored charter and log (docs/governance.md,
+ * "Presidency"). JIC_ENOTFOUND when there is no charter, JIC_EINVAL when at_us
+ * is before the first term. */
+enum jic_rc jic_gov_presidency(struct jic_store *s, int64_t at_us, struct jic_presidency *out,
+                               struct jic_diag *d);
+
+/* ---- joint statements (statement.c): shared by the ledger, the CLI and
+ * offline verification ---- */
+
+/* The message M a member signs for statement document D (a JSON object as
+ * docs/governance.md defines it): canonical({"statement":D,"signer":signer,
+ * "signed_at":signed_at}), malloc'ed into *msg. */
+enum jic_rc jic_gov_statement_message(const json_t *doc, const char *signer,
+                                      const char *signed_at, char **msg, size_t *len,
+                                      struct jic_diag *d);
+
+/* Verifies a published statement offline: report is a STIX report, or a
+ * bundle or envelope holding one joint-statement report (JSON text, len
+ * bytes); keys is the KEYS document of `jic charter keys`. JIC_OK when every
+ * check of docs/governance.md holds; JIC_EUNPROC with the first failed check
+ * in d otherwise; JIC_EINVAL when either is malformed. */
+enum jic_rc jic_gov_statement_verify(const char *report, size_t len, const char *keys,
+                                     size_t keys_len, struct jic_diag *d);
+
 #endif

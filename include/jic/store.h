@@ -36,12 +36,23 @@ enum jic_rc jic_store_node_get(struct jic_store *s, struct jic_node *out, struct
 enum jic_rc jic_store_node_set(struct jic_store *s, const struct jic_node *n, struct jic_diag *d);
 
 /* ---- members ---- */
+/* Set only by the governance log (migration 4); a member that is not active has
+ * every account refused by jic_store_auth. */
+enum jic_member_status {
+	JIC_MEMBER_ACTIVE = 0,
+	JIC_MEMBER_SUSPENDED,
+	JIC_MEMBER_WITHDRAWN,
+	JIC_MEMBER_EXPELLED,
+};
+
 struct jic_member {
 	char id[JIC_NAME_MAX];
 	char name_en[256];
 	char name_ar[256]; /* UTF-8 */
 	enum jic_member_kind kind;
 	int64_t created_us;
+	enum jic_member_status status; /* jic_store_member_add stores what it is given */
+	int64_t status_us;             /* when status last changed; 0: never */
 };
 /* JIC_EEXISTS when the id is taken. */
 enum jic_rc jic_store_member_add(struct jic_store *s, const struct jic_member *m, struct jic_diag *d);
@@ -91,7 +102,11 @@ enum jic_rc jic_store_token_list(struct jic_store *s, const char *account_id,
 enum jic_rc jic_store_token_revoke(struct jic_store *s, const char *id, int64_t now_us,
                                    struct jic_diag *d);
 /* Finds the live token with this hash and fills who. JIC_EAUTH when there is
- * none, or it is revoked, expired at now_us, or its account is disabled. */
+ * none, or it is revoked, expired at now_us, or its account is disabled, or its
+ * member is not active (suspended, withdrawn, expelled). (Dissolution keeps
+ * reads: see jic_store_dissolved.)
+ * who->adviser_of is the host member of an adviser accreditation of the
+ * account in force at now_us, "" when none. */
 enum jic_rc jic_store_auth(struct jic_store *s, const uint8_t hash[32], int64_t now_us,
                            struct jic_principal *who, struct jic_diag *d);
 
@@ -105,6 +120,7 @@ struct jic_collection {
 	char description[1024];
 	char owner_member[JIC_NAME_MAX];
 	int64_t created_us;
+	int is_public; /* readable by anyone, without an account (migration 4) */
 };
 /* JIC_EEXISTS when id or alias is taken. */
 enum jic_rc jic_store_collection_add(struct jic_store *s, const struct jic_collection *c,
@@ -309,5 +325,86 @@ struct jic_conflict {
 /* Conflicts recorded by jic_store_objects_put, newest first, at most max. */
 enum jic_rc jic_store_conflict_list(struct jic_store *s, size_t max, struct jic_conflict **out,
                                     size_t *n, struct jic_diag *d);
+
+/* ==== governance (migration 4 onwards) =====================================
+ *
+ * The governance log's entries as the gov layer verified them (this layer
+ * checks nothing of their content), and what applying them leaves in tables
+ * the rest of the node consults: members' status, advisers in force,
+ * dissolution. Plus the local audit of data reads and writes. */
+
+/* Transactions spanning several calls (applying one log entry): between
+ * _begin and _commit every write of this handle is one transaction; calls
+ * that open their own transaction (jic_store_objects_put, ...) nest inside it
+ * as savepoints. _rollback undoes everything since _begin. */
+enum jic_rc jic_store_begin(struct jic_store *s, struct jic_diag *d);
+enum jic_rc jic_store_commit(struct jic_store *s, struct jic_diag *d);
+void jic_store_rollback(struct jic_store *s);
+
+/* Appends entry seq (its canonical JSON, len bytes, and its hash as 64 hex
+ * chars). JIC_EUNPROC unless seq is the head's seq + 1 (1 on an empty log). */
+enum jic_rc jic_store_gov_append(struct jic_store *s, int64_t seq, const char *hash_hex,
+                                 const char *json, size_t len, struct jic_diag *d);
+/* The last entry's seq and hash; seq 0 and 64 '0's when the log is empty. */
+enum jic_rc jic_store_gov_head(struct jic_store *s, int64_t *seq, char hash_hex[65],
+                               struct jic_diag *d);
+/* Called for each entry in seq order; json lives until the call returns. */
+typedef enum jic_rc (*jic_gov_row_fn)(void *ctx, int64_t seq, const char *hash_hex,
+                                      const char *json, size_t len);
+/* Entries with seq > after, at most limit (0: all); *more (may be NULL) is 1
+ * when further entries exist. */
+enum jic_rc jic_store_gov_list(struct jic_store *s, int64_t after, size_t limit,
+                               jic_gov_row_fn fn, void *ctx, int *more, struct jic_diag *d);
+
+/* Sets a member's status (JIC_ENOTFOUND when absent). */
+enum jic_rc jic_store_member_set_status(struct jic_store *s, const char *id,
+                                        enum jic_member_status status, int64_t at_us,
+                                        struct jic_diag *d);
+
+/* An adviser accreditation in force from from_us to until_us unless revoked:
+ * account (a delegate of member) reads what host owns. ref is the seq of its
+ * log entry; _put replaces the row with the same ref. */
+struct jic_adviser {
+	int64_t ref;
+	char account[JIC_NAME_MAX];
+	char member[JIC_NAME_MAX];
+	char host[JIC_NAME_MAX];
+	int64_t from_us;
+	int64_t until_us;
+	int64_t revoked_us; /* 0: not revoked */
+	int consented;      /* host has consented: only then is it in force */
+};
+enum jic_rc jic_store_adviser_put(struct jic_store *s, const struct jic_adviser *a,
+                                  struct jic_diag *d);
+enum jic_rc jic_store_adviser_list(struct jic_store *s, struct jic_adviser **out, size_t *n,
+                                   struct jic_diag *d);
+
+/* Dissolution: 0 while the coalition lives, else when it was dissolved. */
+enum jic_rc jic_store_dissolved(struct jic_store *s, int64_t *at_us, struct jic_diag *d);
+enum jic_rc jic_store_dissolve(struct jic_store *s, int64_t at_us, struct jic_diag *d);
+
+/* Marks a collection public (readable without an account) or not. */
+enum jic_rc jic_store_collection_set_public(struct jic_store *s, const char *id, int is_public,
+                                            struct jic_diag *d);
+
+/* ---- the local audit of data reads and writes ---- */
+struct jic_audit {
+	int64_t at_us;
+	char account[JIC_NAME_MAX]; /* "" for an anonymous read */
+	char member[JIC_NAME_MAX];
+	char role[16];
+	char adviser_of[JIC_NAME_MAX];
+	char action[16];  /* "read", "write", "delete" */
+	char collection[JIC_NAME_MAX];
+	char object[JIC_STIX_ID_LEN]; /* "" when the request names none */
+	int result;       /* the HTTP status answered */
+};
+enum jic_rc jic_store_audit_add(struct jic_store *s, const struct jic_audit *a,
+                                struct jic_diag *d);
+/* Records about collections owned by owner_member (all when NULL), of one
+ * collection when collection is not NULL, newest first, at most max. */
+enum jic_rc jic_store_audit_list(struct jic_store *s, const char *owner_member,
+                                 const char *collection, size_t max, struct jic_audit **out,
+                                 size_t *n, struct jic_diag *d);
 
 #endif
