@@ -38,6 +38,23 @@ enum jic_rc gov_conflicts(const struct jic_req *req, const struct gov_route *rt,
 enum jic_rc gov_retract(const struct jic_req *req, const struct gov_route *rt,
                         struct jic_resp *resp, struct jic_diag *d);
 
+/* ---- joint statements and archives (statement.c, api_archive.c) ---- */
+/* The three STIX 2.1 objects a published statement adds to the public
+ * collection (docs/governance.md, "Joint statements"): [identity,
+ * extension-definition, report], a new array in *objects (the caller's).
+ * coalition is the charter entry's hash (hex), charter_act the charter act
+ * (its name_en, name_ar), doc the statement version D, rule the publish rule,
+ * signatures [{"signer","signed_at","key","signature"}] in the order given,
+ * published_us the publishing entry's time. Deterministic: the same input
+ * gives the same objects on every node. JIC_EINVAL when an input is
+ * malformed. Thread-safe, no I/O. */
+enum jic_rc gov_statement_objects(const char *coalition, const json_t *charter_act,
+                                  const json_t *doc, const char *rule, const json_t *signatures,
+                                  int64_t published_us, json_t **objects, struct jic_diag *d);
+/* GET /jic/v1/archive: a signed bundle of everything the caller may read. */
+enum jic_rc gov_archive(const struct jic_req *req, const struct gov_route *rt,
+                        struct jic_resp *resp, struct jic_diag *d);
+
 /* Serialises doc (consumed on every path) compactly into resp with status. */
 enum jic_rc gov_send(struct jic_resp *resp, int status, json_t *doc, struct jic_diag *d);
 /* Parses the body as a JSON object into *out (caller's reference). An absent
