@@ -115,4 +115,16 @@ enum jic_rc jic_gov_statement_message(const json_t *doc, const char *signer,
 enum jic_rc jic_gov_statement_verify(const char *report, size_t len, const char *keys,
                                      size_t keys_len, struct jic_diag *d);
 
+/* ---- archives (api_archive.c): what a dissolved coalition leaves ---- */
+
+/* Checks an archive offline: bundle is the exported bundle.json (len bytes,
+ * exactly as GET /jic/v1/archive gave them), sig_json its bundle.json.sig
+ * {"node","key","signed_at","blake2b","signature"} (sig_len bytes). JIC_OK
+ * when blake2b is the BLAKE2b-256 (hex) of the bundle's bytes and signature
+ * is key's Ed25519 signature over them; JIC_EUNPROC naming the failed check
+ * otherwise; JIC_EINVAL when the signature file is malformed. Whether key is
+ * a node the reader trusts is the caller's to judge. Thread-safe, no I/O. */
+enum jic_rc jic_gov_archive_verify(const char *bundle, size_t len, const char *sig_json,
+                                   size_t sig_len, struct jic_diag *d);
+
 #endif
