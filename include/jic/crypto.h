@@ -25,6 +25,11 @@ void jic_crypto_hex(const uint8_t *p, size_t n, char *out);
 
 /* A random RFC 4122 version 4 UUID, lowercase, into out. Thread-safe. */
 void jic_crypto_uuid4(char out[JIC_UUID_LEN]);
+/* The UUID derived from the n bytes at p (docs/governance.md): BLAKE2b-256 of
+ * them truncated to 16 bytes, version 5 and RFC 4122 variant bits set,
+ * lowercase 8-4-4-4-12 into out. The same bytes always give the same UUID, so
+ * every node names the objects it derives alike. Thread-safe. */
+void jic_crypto_uuid_derived(const void *p, size_t n, char out[JIC_UUID_LEN]);
 
 /* Guarded secret memory (sodium_malloc): NULL when out of memory. _free wipes. */
 char *jic_crypto_secret_new(size_t n);

@@ -1,5 +1,5 @@
 /* crypto.c — owns every call into libsodium: initialisation, random tokens and
- * UUIDs, BLAKE2b hashes, hex, guarded secret memory and constant-time compare.
+ * UUIDs (random and derived), BLAKE2b hashes, hex, guarded secret memory and constant-time compare.
  * Must not touch: storage of tokens or hashes (store) or their policy (gov);
  * never logs or reports a secret. */
 #include <sodium.h>
@@ -47,15 +47,15 @@ void jic_crypto_hex(const uint8_t *p, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-void jic_crypto_uuid4(char out[JIC_UUID_LEN])
+/* Sets the version nibble and the RFC 4122 variant bits of u and writes it
+ * as lowercase 8-4-4-4-12. */
+static void uuid_format(uint8_t u[16], unsigned version, char out[JIC_UUID_LEN])
 {
-	uint8_t u[16];
 	char h[33];
 
-	randombytes_buf(u, sizeof(u));
-	u[6] = (uint8_t)((u[6] & 0x0f) | 0x40); /* version 4 */
-	u[8] = (uint8_t)((u[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-	jic_crypto_hex(u, sizeof(u), h);
+	u[6] = (uint8_t)((u[6] & 0x0f) | (version << 4));
+	u[8] = (uint8_t)((u[8] & 0x3f) | 0x80);
+	jic_crypto_hex(u, 16, h);
 	memcpy(out, h, 8);
 	out[8] = '-';
 	memcpy(out + 9, h + 8, 4);
@@ -66,6 +66,24 @@ void jic_crypto_uuid4(char out[JIC_UUID_LEN])
 	out[23] = '-';
 	memcpy(out + 24, h + 20, 12);
 	out[36] = '\0';
+}
+
+void jic_crypto_uuid4(char out[JIC_UUID_LEN])
+{
+	uint8_t u[16];
+
+	randombytes_buf(u, sizeof(u));
+	uuid_format(u, 4, out);
+}
+
+void jic_crypto_uuid_derived(const void *p, size_t n, char out[JIC_UUID_LEN])
+{
+	uint8_t h[JIC_HASH_LEN];
+
+	/* The first 16 bytes of the hash: every node derives the same id from the
+	 * same bytes, and distinct inputs collide no more than random UUIDs do. */
+	jic_crypto_hash(p, n, h);
+	uuid_format(h, 5, out);
 }
 
 char *jic_crypto_secret_new(size_t n)
