@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev
-      libcurl4-openssl-dev libcmocka-dev liblzma-dev xz-utils
+      libcurl4-openssl-dev libcmocka-dev liblzma-dev libunistring-dev xz-utils
       sqlite3 curl python3 openssl ca-certificates)
 if [ "${1:-}" = "--bench" ]; then pkgs+=(wrk nginx-light); fi
 missing=()
