@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "jic/core.h"
+#include "jic/crypto.h"
 #include "jic/sync.h"
 
 /* One run of the CLI. */
@@ -38,16 +39,36 @@ enum jic_rc cmd_peer(struct cli *c, int argc, char **argv);
 enum jic_rc cmd_sync(struct cli *c, int argc, char **argv);
 enum jic_rc cmd_retract(struct cli *c, int argc, char **argv);
 enum jic_rc cmd_conflicts(struct cli *c, int argc, char **argv);
+/* Governance (docs/governance.md, "CLI"). */
+enum jic_rc cmd_charter(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_gov(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_invite(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_approve(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_invitation(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_adviser(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_presidency(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_dissolve(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_meeting(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_statement(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_audit(struct cli *c, int argc, char **argv);
+enum jic_rc cmd_archive(struct cli *c, int argc, char **argv);
+/* `jic member keygen` (cmd_keys.c) and `jic member suspend|reinstate|expel|
+ * withdraw` (cmd_gov.c): argv[0] is the subcommand. */
+enum jic_rc cli_member_keygen(struct cli *c, int argc, char **argv);
+enum jic_rc cli_member_act(struct cli *c, int argc, char **argv);
 
 /* ---- options ---- */
 /* One accepted option. value receives its argument (last one wins); list,
  * when set instead, collects every occurrence joined by commas; flag, when
- * set instead, makes it an option without argument. */
+ * set instead, makes it an option without argument; each, when set instead,
+ * appends every occurrence to a JSON array as a string (for values that may
+ * hold commas, such as agenda items). */
 struct cli_opt {
 	const char *name; /* "--title" */
 	const char **value;
 	struct jic_buf *list;
 	int *flag;
+	json_t *each;
 };
 
 /* Parses argv[0..argc): the options in opts (terminated by a NULL name), as
@@ -73,6 +94,10 @@ enum jic_rc cli_call(struct cli *c, const char *method, const char *target, cons
 /* As cli_call with body a JSON document sent as application/json (not consumed). */
 enum jic_rc cli_call_json(struct cli *c, const char *method, const char *target, json_t *body,
                           json_t **out);
+/* As cli_call, but hands the answer's bytes over as they came (for files
+ * whose bytes are signed): body is the caller's, initialised. */
+enum jic_rc cli_call_raw(struct cli *c, const char *method, const char *target,
+                         struct jic_buf *body);
 /* The rc for an HTTP status of the server's (JIC_OK below 400). */
 enum jic_rc cli_status_rc(long status);
 /* Appends s percent-encoded to b; JIC_ENOMEM recorded in c->d. */
@@ -83,6 +108,10 @@ enum jic_rc cli_path(struct cli *c, struct jic_buf *b, const char *prefix, const
                      const char *suffix);
 /* Resolves a collection id or alias to its id through /jic/v1/collections. */
 enum jic_rc cli_collection_id(struct cli *c, const char *key, char id[JIC_NAME_MAX]);
+
+/* Reads the whole file path into b (initialised; NUL-terminated), at most
+ * max bytes: a larger file is refused (JIC_ETOOBIG), never cut. */
+enum jic_rc cli_slurp(struct cli *c, const char *path, size_t max, struct jic_buf *b);
 
 /* ---- output ---- */
 /* Display columns of UTF-8 text s: wide characters count 2, combining marks
@@ -105,5 +134,39 @@ void cli_list(struct cli *c, json_t *doc, const char *key, const char *const *he
               const char *const *fields, size_t ncol);
 /* Prints doc with --json, otherwise the fields keys of doc. Consumes doc. */
 void cli_show(struct cli *c, json_t *doc, const char *const *keys, size_t n);
+
+/* ---- governance: member keys and signed acts (sign.c) ---- */
+/* A member's key file, loaded: the secret key lives in sodium memory. */
+struct cli_key {
+	char member[JIC_NAME_MAX];
+	uint8_t pk[JIC_SIGN_PK_LEN];
+	uint8_t *sk; /* JIC_SIGN_SK_LEN bytes of sodium memory; NULL until loaded */
+	char pk_text[JIC_KEY_TEXT_LEN];
+};
+/* Loads the key file path, or $JIC_KEY when path is NULL (a usage error when
+ * neither is given). cli_key_fini wipes the secret on every path. */
+enum jic_rc cli_key_load(struct cli *c, const char *path, struct cli_key *k);
+void cli_key_fini(struct cli_key *k);
+/* Replaces every string in v (recursively) by its NFC form. */
+enum jic_rc cli_nfc(struct cli *c, json_t *v);
+/* The current time as RFC 3339 ("...Z", microseconds) into out. */
+void cli_now(char out[JIC_TIME_LEN]);
+/* Completes act (its "type" and fields) with "by" (k's member), "at" (now)
+ * and "nonce", normalises it to NFC, signs its canonical form with k and
+ * POSTs {"act","sig"} to /jic/v1/gov/acts. *entry is the new log entry (the
+ * caller's). act is modified, not consumed. */
+enum jic_rc cli_act_send(struct cli *c, const struct cli_key *k, json_t *act, json_t **entry);
+/* cli_act_send, then prints the entry: "seq N: TYPE by MEMBER", or the
+ * entry's JSON with --json. Consumes act (NULL: a usage error, as json_pack
+ * gives for arguments that are not UTF-8). */
+enum jic_rc cli_act_key(struct cli *c, const struct cli_key *k, json_t *act);
+/* cli_act_key with the key file key_path (or $JIC_KEY). Consumes act. */
+enum jic_rc cli_act(struct cli *c, const char *key_path, json_t *act);
+/* GET of a governance resource under /jic/v1/gov/ (path after it, encoded
+ * segments are the caller's); *out the caller's. */
+enum jic_rc cli_gov_get(struct cli *c, const char *path, json_t **out);
+/* Parses a timestamp option: RFC 3339 "...Z", or a date YYYY-MM-DD (00:00 UTC),
+ * formatted into out. A usage error otherwise. */
+enum jic_rc cli_when(struct cli *c, const char *name, const char *s, char out[JIC_TIME_LEN]);
 
 #endif

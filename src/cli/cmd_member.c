@@ -1,5 +1,7 @@
 /* cmd_member.c — `jic member`: member organisations through /jic/v1/members.
- * Only builds requests and prints answers; the server decides who may. */
+ * Only builds requests and prints answers; the server decides who may. The
+ * governance subcommands are dispatched to cmd_keys.c (keygen) and cmd_gov.c
+ * (suspend, reinstate, expel, withdraw). */
 #include <string.h>
 
 #include "cli/cli.h"
@@ -97,5 +99,10 @@ enum jic_rc cmd_member(struct cli *c, int argc, char **argv)
 		return change(c, argc - 2, argv + 2, 1);
 	if (strcmp(sub, "set") == 0)
 		return change(c, argc - 2, argv + 2, 0);
+	if (strcmp(sub, "keygen") == 0)
+		return cli_member_keygen(c, argc - 1, argv + 1);
+	if (strcmp(sub, "suspend") == 0 || strcmp(sub, "reinstate") == 0 ||
+	    strcmp(sub, "expel") == 0 || strcmp(sub, "withdraw") == 0)
+		return cli_member_act(c, argc - 1, argv + 1);
 	return cli_usage(c, "member: unknown subcommand '%s'; see 'jic help member'", sub);
 }

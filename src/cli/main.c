@@ -70,7 +70,12 @@ static const struct {
      "usage: jic member list\n"
      "       jic member show ID\n"
      "       jic member add ID --name-en N --name-ar N [--kind full|associate|observer]\n"
-     "       jic member set ID [--name-en N] [--name-ar N] [--kind K]\n"},
+     "       jic member set ID [--name-en N] [--name-ar N] [--kind K]\n"
+     "       jic member keygen --member ID --out FILE\n"
+     "       jic member suspend|reinstate|expel MEMBER [--reason R] [--key FILE]\n"
+     "       jic member withdraw [--reason R] [--key FILE]\n"
+     "keygen writes a new Ed25519 key file (mode 0600, never over a file) and prints\n"
+     "the public key; the others are governance acts signed with the key file.\n"},
     {"account", cmd_account,
      "usage: jic account list [--member M]\n"
      "       jic account show ID\n"
@@ -128,6 +133,56 @@ static const struct {
      "usage: jic conflicts\n"
      "Lists versions kept apart for claiming an (id, modified) stored with other\n"
      "content.\n"},
+    {"charter", cmd_charter,
+     "usage: jic charter init FILE\n"
+     "       jic charter show\n"
+     "       jic charter keys [--out FILE]\n"
+     "init (node admin, at the HQ) starts the governance log with the charter in\n"
+     "FILE: name_en, name_ar, members [{id,name_en,name_ar,kind,key}] (full members\n"
+     "in presidency order), term_months, first_term_start, rules. show prints the\n"
+     "coalition's state; keys the members' keys for 'jic statement verify'.\n"},
+    {"gov", cmd_gov,
+     "usage: jic gov log [--after N]\n"
+     "Prints the governance log's entries after seq N (default: all).\n"},
+    {"invite", cmd_invite,
+     "usage: jic invite MEMBER --name-en N --name-ar N [--kind K] [--expires TS]\n"
+     "                  [--key FILE]\n"
+     "Proposes a new member (default kind full; the invitation expires in 30 days\n"
+     "unless --expires says otherwise). It is sent once the admit rule is met.\n"},
+    {"approve", cmd_approve,
+     "usage: jic approve SEQ [--key FILE]\n"
+     "Approves the pending proposal at log entry SEQ.\n"},
+    {"invitation", cmd_invitation,
+     "usage: jic invitation accept SEQ --key FILE\n"
+     "       jic invitation decline SEQ --key FILE\n"
+     "Answers the invitation at log entry SEQ with the invited member's own key file\n"
+     "(see 'jic member keygen'); accepting registers its public key.\n"},
+    {"adviser", cmd_adviser,
+     "usage: jic adviser accredit ACCOUNT --host MEMBER --from TS --until TS [--key FILE]\n"
+     "       jic adviser consent SEQ [--key FILE]\n"
+     "       jic adviser revoke SEQ [--key FILE]\n"
+     "A delegate of your member reads what the host owns once the host consents.\n"},
+    {"presidency", cmd_presidency,
+     "usage: jic presidency [--at DATE]\n"
+     "Shows the chair, its term and the next chair, now or at DATE (YYYY-MM-DD or\n"
+     "an RFC 3339 UTC time).\n"},
+    {"meeting", cmd_meeting,
+     "usage: jic meeting convene --title-en T --title-ar T --at TS --participants a,b\n"
+     "                           [--guests x,y] [--agenda-en ITEM --agenda-ar ITEM]...\n"
+     "                           [--meeting UUID] [--key FILE]\n"
+     "       jic meeting minutes MEETING --en TEXT --ar TEXT [--key FILE]\n"
+     "       jic meeting list\n"
+     "       jic meeting show ID\n"
+     "Only the chair convenes and records minutes; agenda items pair in order.\n"},
+    {"dissolve", cmd_dissolve,
+     "usage: jic dissolve [--reason R] [--key FILE]\n"
+     "Proposes the coalition's dissolution; once the rule is met every node becomes\n"
+     "a read-only archive.\n"},
+    {"archive", cmd_archive,
+     "usage: jic archive export DIR\n"
+     "       jic archive verify DIR\n"
+     "export writes DIR/bundle.json (everything you may read) and its node signature\n"
+     "DIR/bundle.json.sig; verify checks them offline.\n"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -3,6 +3,7 @@
  * command's logic and never decides an exit code. */
 #define _GNU_SOURCE /* wcswidth */
 #include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -38,6 +39,11 @@ static enum jic_rc opt_set(struct cli *c, const struct cli_opt *o, const char *v
 {
 	if (o->value) {
 		*o->value = v;
+		return JIC_OK;
+	}
+	if (o->each) {
+		if (json_array_append_new(o->each, json_string(v)) != 0)
+			return cli_usage(c, "option '%s' must be UTF-8", o->name);
 		return JIC_OK;
 	}
 	if (o->list->len > 0 && jic_buf_adds(o->list, ",") != JIC_OK)
@@ -220,6 +226,30 @@ out:
 	return rc;
 }
 
+enum jic_rc cli_call_raw(struct cli *c, const char *method, const char *target,
+                         struct jic_buf *body)
+{
+	struct jic_reply r;
+	enum jic_rc rc;
+
+	jic_sync_reply_init(&r);
+	rc = client(c);
+	if (rc == JIC_OK)
+		rc = jic_sync_call(c->client, method, target, NULL, NULL, 0, &r, &c->d);
+	if (rc != JIC_OK)
+		goto out;
+	if (r.status >= 400 || r.status < 200) {
+		rc = server_error(c, &r);
+		goto out;
+	}
+	jic_buf_fini(body);
+	*body = r.body;
+	jic_buf_init(&r.body);
+out:
+	jic_sync_reply_fini(&r);
+	return rc;
+}
+
 enum jic_rc cli_call_json(struct cli *c, const char *method, const char *target, json_t *body,
                           json_t **out)
 {
@@ -292,6 +322,30 @@ enum jic_rc cli_collection_id(struct cli *c, const char *key, char id[JIC_NAME_M
 	if (rc == JIC_OK)
 		rc = find_alias(c, doc, key, id);
 	json_decref(doc);
+	return rc;
+}
+
+enum jic_rc cli_slurp(struct cli *c, const char *path, size_t max, struct jic_buf *b)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	enum jic_rc rc = JIC_OK;
+	size_t n;
+
+	if (!f)
+		return jic_fail(&c->d, JIC_EIO, "%s: %s", path, strerror(errno));
+	while (rc == JIC_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (b->len + n > max)
+			rc = jic_fail(&c->d, JIC_ETOOBIG, "%s: over %zu bytes", path, max);
+		else if (jic_buf_add(b, chunk, n) != JIC_OK)
+			rc = jic_fail(&c->d, JIC_ENOMEM, "out of memory");
+	}
+	if (rc == JIC_OK && ferror(f))
+		rc = jic_fail(&c->d, JIC_EIO, "%s: cannot read", path);
+	/* An empty file still gives a NUL-terminated buffer. */
+	if (rc == JIC_OK && !b->data && jic_buf_add(b, "", 0) != JIC_OK)
+		rc = jic_fail(&c->d, JIC_ENOMEM, "out of memory");
+	fclose(f);
 	return rc;
 }
 
