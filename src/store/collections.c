@@ -18,6 +18,7 @@ static void read_collection(sqlite3_stmt *st, void *elem)
 	store_text(c->description, sizeof(c->description), st, 3);
 	store_text(c->owner_member, sizeof(c->owner_member), st, 4);
 	c->created_us = sqlite3_column_int64(st, 5);
+	c->is_public = sqlite3_column_int(st, 6) != 0;
 }
 
 enum jic_rc jic_store_collection_add(struct jic_store *s, const struct jic_collection *c,
@@ -28,7 +29,7 @@ enum jic_rc jic_store_collection_add(struct jic_store *s, const struct jic_colle
 
 	rc = store_prepare(s,
 	                   "INSERT INTO collections (" COLL_COLS ")"
-	                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	                   &st, d);
 	if (rc != JIC_OK)
 		goto out;
@@ -38,6 +39,7 @@ enum jic_rc jic_store_collection_add(struct jic_store *s, const struct jic_colle
 	store_bind_text(st, 4, c->description);
 	store_bind_text(st, 5, c->owner_member);
 	sqlite3_bind_int64(st, 6, c->created_us ? c->created_us : jic_time_now_us());
+	sqlite3_bind_int(st, 7, c->is_public != 0);
 	rc = store_step_write(s, st, "collection", d);
 out:
 	sqlite3_finalize(st);

@@ -148,10 +148,109 @@ static const char *const migrations[] = {
 	"  origin_member TEXT NOT NULL,"
 	"  modified_us INTEGER NOT NULL,"
 	"  PRIMARY KEY (id, origin_member)) WITHOUT ROWID;",
+
+	/* 4: governance. gov.c owns gov_log, advisers and gov_meta and sets
+	 * members.status/status_us and collections.is_public (columns added by
+	 * add_columns below, so the step can be taken again like 3); audit.c
+	 * owns audit. The log keeps each entry's canonical JSON as the gov layer
+	 * verified it, seq with no gaps. gov_meta has one row; dissolved_us is 0
+	 * while the coalition lives. An audit record names its collection by id;
+	 * its owner's records are found through collections_owner. */
+	"CREATE TABLE IF NOT EXISTS gov_log ("
+	"  seq INTEGER PRIMARY KEY CHECK (seq >= 1),"
+	"  hash TEXT NOT NULL UNIQUE,"
+	"  entry TEXT NOT NULL);"
+
+	"CREATE INDEX IF NOT EXISTS collections_owner ON collections (owner_member);"
+
+	"CREATE TABLE IF NOT EXISTS advisers ("
+	"  ref INTEGER PRIMARY KEY,"
+	"  account TEXT NOT NULL,"
+	"  member TEXT NOT NULL,"
+	"  host TEXT NOT NULL,"
+	"  from_us INTEGER NOT NULL,"
+	"  until_us INTEGER NOT NULL,"
+	"  revoked_us INTEGER NOT NULL DEFAULT 0,"
+	"  consented INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX IF NOT EXISTS advisers_account ON advisers (account);"
+
+	"CREATE TABLE IF NOT EXISTS gov_meta ("
+	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
+	"  dissolved_us INTEGER NOT NULL DEFAULT 0);"
+	"INSERT OR IGNORE INTO gov_meta (one) VALUES (1);"
+
+	"CREATE TABLE IF NOT EXISTS audit ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  at_us INTEGER NOT NULL,"
+	"  account TEXT NOT NULL DEFAULT '',"
+	"  member TEXT NOT NULL DEFAULT '',"
+	"  role TEXT NOT NULL DEFAULT '',"
+	"  adviser_of TEXT NOT NULL DEFAULT '',"
+	"  action TEXT NOT NULL,"
+	"  collection TEXT NOT NULL DEFAULT '',"
+	"  object TEXT NOT NULL DEFAULT '',"
+	"  result INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS audit_collection ON audit (collection, seq);",
 };
 /* clang-format on */
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+/* Columns a migration adds to an existing table, before its SQL runs. SQLite
+ * has no ADD COLUMN IF NOT EXISTS: each is added only when absent, so a step
+ * can be taken again on a database whose user_version was set back. */
+static const struct {
+	int version;
+	const char *table;
+	const char *column;
+	const char *ddl;
+} add_columns[] = {
+    {4, "members", "status",
+     "ALTER TABLE members ADD COLUMN"
+     " status INTEGER NOT NULL DEFAULT 0 CHECK (status BETWEEN 0 AND 3)"},
+    {4, "members", "status_us",
+     "ALTER TABLE members ADD COLUMN status_us INTEGER NOT NULL DEFAULT 0"},
+    {4, "collections", "is_public",
+     "ALTER TABLE collections ADD COLUMN is_public INTEGER NOT NULL DEFAULT 0"},
+};
+
+static enum jic_rc has_column(struct jic_store *s, const char *table, const char *column, int *has,
+                              struct jic_diag *d)
+{
+	sqlite3_stmt *st = NULL;
+	enum jic_rc rc;
+	int r;
+
+	*has = 0;
+	rc = store_prepare(s, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", &st, d);
+	if (rc != JIC_OK)
+		goto out;
+	store_bind_text(st, 1, table);
+	store_bind_text(st, 2, column);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		*has = 1;
+	else if (r != SQLITE_DONE)
+		rc = store_fail(s, d, "table_info");
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static enum jic_rc columns_of(struct jic_store *s, int version, struct jic_diag *d)
+{
+	enum jic_rc rc = JIC_OK;
+	int has = 0;
+
+	for (size_t k = 0; rc == JIC_OK && k < sizeof(add_columns) / sizeof(add_columns[0]); k++) {
+		if (add_columns[k].version != version)
+			continue;
+		rc = has_column(s, add_columns[k].table, add_columns[k].column, &has, d);
+		if (rc == JIC_OK && !has)
+			rc = store_exec(s, add_columns[k].ddl, d);
+	}
+	return rc;
+}
 
 int store_schema_version(void)
 {
@@ -188,7 +287,9 @@ static enum jic_rc apply(struct jic_store *s, int i, struct jic_diag *d)
 	if (rc == JIC_OK)
 		rc = user_version(s, &v, d);
 	if (rc == JIC_OK && v < i) {
-		rc = store_exec(s, migrations[i - 1], d);
+		rc = columns_of(s, i, d);
+		if (rc == JIC_OK)
+			rc = store_exec(s, migrations[i - 1], d);
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", i);
 		if (rc == JIC_OK)
 			rc = store_exec(s, sql, d);

@@ -1,12 +1,13 @@
 /* principals.c — members, accounts and API tokens, and authentication by a
  * token's hash. It owns tables members, accounts and tokens and must not touch
- * the others. Token hashes are compared by the database index and never
+ * the others (member status is written by gov.c, read here by jic_store_auth).
+ * Token hashes are compared by the database index and never
  * written to a log or a message. */
 #include <string.h>
 
 #include "store/store_int.h"
 
-#define MEMBER_COLS "id, name_en, name_ar, kind, created_us"
+#define MEMBER_COLS "id, name_en, name_ar, kind, created_us, status, status_us"
 #define ACCOUNT_COLS "id, member_id, role, disabled, created_us"
 #define TOKEN_COLS "id, account_id, label, created_us, expires_us, revoked_us"
 
@@ -53,6 +54,8 @@ static void read_member(sqlite3_stmt *st, void *elem)
 	store_text(m->name_ar, sizeof(m->name_ar), st, 2);
 	m->kind = (enum jic_member_kind)sqlite3_column_int(st, 3);
 	m->created_us = sqlite3_column_int64(st, 4);
+	m->status = (enum jic_member_status)sqlite3_column_int(st, 5);
+	m->status_us = sqlite3_column_int64(st, 6);
 }
 
 enum jic_rc jic_store_member_add(struct jic_store *s, const struct jic_member *m,
@@ -61,8 +64,8 @@ enum jic_rc jic_store_member_add(struct jic_store *s, const struct jic_member *m
 	sqlite3_stmt *st = NULL;
 	enum jic_rc rc;
 
-	rc = store_prepare(s, "INSERT INTO members (" MEMBER_COLS ") VALUES (?1, ?2, ?3, ?4, ?5)",
-	                   &st, d);
+	rc = store_prepare(
+	    s, "INSERT INTO members (" MEMBER_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &st, d);
 	if (rc != JIC_OK)
 		goto out;
 	store_bind_text(st, 1, m->id);
@@ -70,6 +73,8 @@ enum jic_rc jic_store_member_add(struct jic_store *s, const struct jic_member *m
 	store_bind_text(st, 3, m->name_ar);
 	sqlite3_bind_int(st, 4, (int)m->kind);
 	sqlite3_bind_int64(st, 5, or_now(m->created_us));
+	sqlite3_bind_int(st, 6, (int)m->status);
+	sqlite3_bind_int64(st, 7, m->status_us);
 	rc = store_step_write(s, st, "member", d);
 out:
 	sqlite3_finalize(st);
@@ -82,6 +87,8 @@ enum jic_rc jic_store_member_update(struct jic_store *s, const struct jic_member
 	sqlite3_stmt *st = NULL;
 	enum jic_rc rc;
 
+	/* Status is the governance log's alone (jic_store_member_set_status): a
+	 * rename never reinstates a suspended member. */
 	rc = store_prepare(
 	    s, "UPDATE members SET name_en = ?2, name_ar = ?3, kind = ?4 WHERE id = ?1", &st, d);
 	if (rc != JIC_OK)
@@ -324,11 +331,17 @@ enum jic_rc jic_store_auth(struct jic_store *s, const uint8_t hash[32], int64_t 
 {
 	sqlite3_stmt *st = store_stmt(s, ST_AUTH);
 	enum jic_rc rc = JIC_OK;
+	static const char *const not_active[] = {
+	    [JIC_MEMBER_SUSPENDED] = "member suspended",
+	    [JIC_MEMBER_WITHDRAWN] = "member withdrawn",
+	    [JIC_MEMBER_EXPELLED] = "member expelled",
+	};
 	int64_t expires_us, revoked_us;
-	int r;
+	int r, status;
 
 	memset(who, 0, sizeof(*who));
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now_us);
 	r = sqlite3_step(st);
 	if (r == SQLITE_DONE) {
 		rc = jic_fail(d, JIC_EAUTH, "unknown token");
@@ -340,18 +353,26 @@ enum jic_rc jic_store_auth(struct jic_store *s, const uint8_t hash[32], int64_t 
 	}
 	expires_us = sqlite3_column_int64(st, 5);
 	revoked_us = sqlite3_column_int64(st, 6);
+	status = sqlite3_column_int(st, 8);
 	if (revoked_us) {
 		rc = jic_fail(d, JIC_EAUTH, "token revoked");
 	} else if (expires_us && now_us >= expires_us) {
 		rc = jic_fail(d, JIC_EAUTH, "token expired");
 	} else if (sqlite3_column_int(st, 7)) {
 		rc = jic_fail(d, JIC_EAUTH, "account disabled");
+	} else if (status != JIC_MEMBER_ACTIVE) {
+		/* Every account of a member that is not active is refused, its nodes'
+		 * peer accounts included: its access ends on every node at once. */
+		rc = jic_fail(d, JIC_EAUTH, "%s",
+		              status > 0 && status <= JIC_MEMBER_EXPELLED ? not_active[status]
+		                                                          : "member not active");
 	} else {
 		store_text(who->token_id, sizeof(who->token_id), st, 0);
 		store_text(who->account_id, sizeof(who->account_id), st, 1);
 		store_text(who->member_id, sizeof(who->member_id), st, 2);
 		who->role = (enum jic_role)sqlite3_column_int(st, 3);
 		who->kind = (enum jic_member_kind)sqlite3_column_int(st, 4);
+		store_text(who->adviser_of, sizeof(who->adviser_of), st, 9);
 	}
 out:
 	store_done(st);

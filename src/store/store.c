@@ -13,8 +13,14 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
+    /* The adviser column is the host of an accreditation of the account in
+     * force at ?2 (now); the lowest ref wins when two are. */
     [ST_AUTH] = "SELECT t.id, a.id, a.member_id, a.role, m.kind, t.expires_us, t.revoked_us,"
-                " a.disabled FROM tokens t JOIN accounts a ON a.id = t.account_id"
+                " a.disabled, m.status,"
+                " (SELECT v.host FROM advisers v WHERE v.account = a.id"
+                "  AND v.member = a.member_id AND v.consented AND v.revoked_us = 0"
+                "  AND v.from_us <= ?2 AND ?2 < v.until_us ORDER BY v.ref LIMIT 1)"
+                " FROM tokens t JOIN accounts a ON a.id = t.account_id"
                 " JOIN members m ON m.id = a.member_id WHERE t.hash = ?1",
     [ST_GRANT_GET] = "SELECT access FROM grants WHERE member_id = ?2 AND coll ="
                      " (SELECT ckey FROM collections WHERE id = ?1 UNION ALL"
@@ -152,7 +158,8 @@ enum jic_rc jic_store_read_begin(struct jic_store *s, struct jic_diag *d)
 	sqlite3_stmt *st;
 	enum jic_rc rc = JIC_OK;
 
-	if (s->reading)
+	/* An open write transaction already sees one consistent database. */
+	if (s->reading || s->txn)
 		return JIC_OK;
 	st = store_stmt(s, ST_READ_BEGIN);
 	if (sqlite3_step(st) == SQLITE_DONE)
@@ -177,28 +184,53 @@ void jic_store_read_end(struct jic_store *s)
 	store_done(st);
 }
 
-enum jic_rc store_begin(struct jic_store *s, struct jic_diag *d)
+/* Runs one of the prepared transaction statements. */
+static enum jic_rc txn_step(struct jic_store *s, enum store_stmt k, const char *what,
+                            struct jic_diag *d)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = store_stmt(s, k);
 	enum jic_rc rc = JIC_OK;
 
-	/* A write inside a read snapshot would find a transaction already open. */
-	jic_store_read_end(s);
-	st = store_stmt(s, ST_BEGIN);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = store_fail(s, d, "begin");
+		rc = store_fail(s, d, what);
 	store_done(st);
 	return rc;
 }
 
+/* Inside jic_store_begin, a call's own transaction is a savepoint: its
+ * rollback undoes the call alone, its commit leaves the outer transaction to
+ * decide. One name serves every depth: SQLite matches the innermost. */
+enum jic_rc store_begin(struct jic_store *s, struct jic_diag *d)
+{
+	enum jic_rc rc;
+
+	if (s->txn) {
+		rc = store_exec(s, "SAVEPOINT store_call", d);
+		if (rc == JIC_OK)
+			s->depth++;
+		return rc;
+	}
+	/* A write inside a read snapshot would find a transaction already open. */
+	jic_store_read_end(s);
+	return txn_step(s, ST_BEGIN, "begin", d);
+}
+
 enum jic_rc store_commit(struct jic_store *s, struct jic_diag *d)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_COMMIT);
-	enum jic_rc rc = JIC_OK;
+	enum jic_rc rc;
 
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = store_fail(s, d, "commit");
-	store_done(st);
+	if (s->txn) {
+		if (s->depth == 0)
+			return jic_fail(d, JIC_EINTERNAL, "no savepoint to release");
+		rc = store_exec(s, "RELEASE store_call", d);
+		if (rc != JIC_OK) {
+			store_rollback(s);
+			return rc;
+		}
+		s->depth--;
+		return JIC_OK;
+	}
+	rc = txn_step(s, ST_COMMIT, "commit", d);
 	if (rc != JIC_OK)
 		store_rollback(s);
 	return rc;
@@ -206,13 +238,59 @@ enum jic_rc store_commit(struct jic_store *s, struct jic_diag *d)
 
 void store_rollback(struct jic_store *s)
 {
-	sqlite3_stmt *st;
-
+	if (s->txn) {
+		/* SQLite may have rolled the whole transaction back itself (an I/O
+		 * error, a full disk): then no savepoint is left, and
+		 * jic_store_commit will say so. */
+		if (s->depth > 0 && !sqlite3_get_autocommit(s->db))
+			store_exec(s, "ROLLBACK TO store_call; RELEASE store_call", NULL);
+		if (s->depth > 0)
+			s->depth--;
+		return;
+	}
 	if (sqlite3_get_autocommit(s->db))
 		return;
-	st = store_stmt(s, ST_ROLLBACK);
-	sqlite3_step(st);
-	store_done(st);
+	txn_step(s, ST_ROLLBACK, "rollback", NULL);
+}
+
+enum jic_rc jic_store_begin(struct jic_store *s, struct jic_diag *d)
+{
+	enum jic_rc rc;
+
+	if (s->txn)
+		return jic_fail(d, JIC_EINTERNAL, "a transaction is already open on this handle");
+	jic_store_read_end(s);
+	rc = txn_step(s, ST_BEGIN, "begin", d);
+	if (rc == JIC_OK) {
+		s->txn = 1;
+		s->depth = 0;
+	}
+	return rc;
+}
+
+enum jic_rc jic_store_commit(struct jic_store *s, struct jic_diag *d)
+{
+	enum jic_rc rc;
+
+	if (!s->txn)
+		return jic_fail(d, JIC_EINTERNAL, "no transaction is open on this handle");
+	s->txn = 0;
+	s->depth = 0;
+	if (sqlite3_get_autocommit(s->db))
+		return jic_fail(d, JIC_ESTORE, "the transaction was rolled back by the database");
+	rc = txn_step(s, ST_COMMIT, "commit", d);
+	if (rc != JIC_OK)
+		store_rollback(s);
+	return rc;
+}
+
+void jic_store_rollback(struct jic_store *s)
+{
+	if (!s || !s->txn)
+		return;
+	s->txn = 0;
+	s->depth = 0;
+	store_rollback(s);
 }
 
 void store_text(char *dst, size_t cap, sqlite3_stmt *st, int col)

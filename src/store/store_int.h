@@ -44,6 +44,8 @@ struct jic_store {
 	struct store_query q[STORE_QCACHE];
 	uint64_t tick;
 	int reading; /* inside jic_store_read_begin .. jic_store_read_end */
+	int txn;     /* inside jic_store_begin .. jic_store_commit/_rollback */
+	int depth;   /* savepoints open inside txn (store_begin nested in it) */
 };
 
 /* migrate.c: brings the schema to the newest version; each step is atomic. */
@@ -66,12 +68,15 @@ enum jic_rc store_prepare(struct jic_store *s, const char *sql, sqlite3_stmt **s
  * unbound; the cache keeps ownership. */
 enum jic_rc store_query(struct jic_store *s, const char *sql, sqlite3_stmt **st,
                         struct jic_diag *d);
+/* A call's own transaction: BEGIN IMMEDIATE, or a savepoint when a
+ * jic_store_begin transaction is open, so that the call nests inside it. */
 enum jic_rc store_begin(struct jic_store *s, struct jic_diag *d);
 enum jic_rc store_commit(struct jic_store *s, struct jic_diag *d);
-/* Rolls back the open transaction, if any; never fails from the caller's view. */
+/* Rolls back what store_begin opened, if anything (the savepoint only, inside
+ * jic_store_begin); never fails from the caller's view. */
 void store_rollback(struct jic_store *s);
 /* The columns of a collection, in the order read_collection takes them. */
-#define STORE_COLL_COLS "id, alias, title, description, owner_member, created_us"
+#define STORE_COLL_COLS "id, alias, title, description, owner_member, created_us, is_public"
 /* Copies column col of st into dst (cap bytes, always NUL-terminated). */
 void store_text(char *dst, size_t cap, sqlite3_stmt *st, int col);
 /* Binds text or NULL. */
