@@ -236,7 +236,7 @@ static const struct {
     {"whoami", whoami},         {"node", node},         {"members", gov_members},
     {"accounts", gov_accounts}, {"tokens", gov_tokens}, {"collections", gov_collections},
     {"peers", gov_peers},       {"sync", gov_sync},     {"conflicts", gov_conflicts},
-    {"retract", gov_retract},
+    {"retract", gov_retract},   {"archive", gov_archive},
 };
 
 /* Splits what follows /jic/v1/; a trailing slash is allowed, an empty
