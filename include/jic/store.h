@@ -180,7 +180,11 @@ enum jic_put_outcome {
  * against a crash of the process. origin_* name where the versions came from
  * (each v[i] may override them). A stored version with purge set deletes, in
  * every collection, the earlier versions of its id from the same origin member
- * and leaves a tombstone so that they are never stored again. */
+ * (and those kept apart as conflicts) and leaves a tombstone so that they are
+ * never stored again. A conflict is kept apart in the conflicts table in the
+ * same transaction, once per (collection, id, modified, origin). An object's
+ * origin member, for JIC_PUT_DENIED, is that of its earliest stored version in
+ * any collection; the sender of its first version when none is stored. */
 enum jic_rc jic_store_objects_put(struct jic_store *s, const char *collection_id,
                                   const struct jic_obj_in *v, size_t n, const char *origin_member,
                                   const char *origin_node, enum jic_put_outcome *outcome,
@@ -209,6 +213,9 @@ struct jic_filter {
 	 * reads and converts nothing it does not send. 0 (the default): every
 	 * field, json NUL-terminated. */
 	int lean;
+	/* With lean, 1: each row also carries origin_member and origin_node (NULL
+	 * when the version has none recorded), for a GET that sends provenance. */
+	int origins;
 };
 /* Sets every field to "no filter" and limit to limit. */
 void jic_filter_init(struct jic_filter *f, size_t limit);
@@ -239,6 +246,12 @@ struct jic_page {
 enum jic_rc jic_store_objects_get(struct jic_store *s, const char *collection_id,
                                   const struct jic_filter *f, jic_row_fn fn, void *ctx,
                                   struct jic_page *page, struct jic_diag *d);
+
+/* *n is how many versions of the collection match f, its limit ignored (with
+ * f->next_us set to a page's last date_added: how many follow that page). */
+enum jic_rc jic_store_objects_match_count(struct jic_store *s, const char *collection_id,
+                                          const struct jic_filter *f, int64_t *n,
+                                          struct jic_diag *d);
 
 /* Deletes the versions of object id that match f's version and spec_version
  * filters; *n is how many. JIC_ENOTFOUND when none matched. */

@@ -1,8 +1,11 @@
 /* objects.c — STIX object versions: storing a batch in one transaction with
- * date_added unique and increasing per collection, querying by TAXII filters,
- * deleting, counting. It owns table objects (and its latest flag) and must not
- * touch the others. Stored JSON is never parsed here: it is compared as bytes
- * and handed out as stored.
+ * date_added unique and increasing per collection, the federation rules a
+ * version meets on its way in (conflicts kept apart, purges and their
+ * tombstones, revocations only by the origin member), querying by TAXII
+ * filters, counting matches, deleting. It owns table objects (and its latest
+ * flag) and writes conflicts and purges; peers and pulls are peers.c's.
+ * Stored JSON is never parsed here: it is compared as bytes and handed out as
+ * stored.
  *
  * Every query is built from fixed fragments and '?' parameters; no value from
  * a filter is ever spliced into SQL text. */
@@ -17,6 +20,9 @@
 	" o.origin_node"
 /* The same positions for a lean filter: what a GET of objects sends and nothing else. */
 #define ROW_COLS_LEAN "NULL, NULL, NULL, NULL, o.date_added_us, o.json, NULL, NULL"
+/* A lean filter that also asks for the origins (a peer's GET). */
+#define ROW_COLS_LEAN_ORIGINS                                                                      \
+	"NULL, NULL, NULL, NULL, o.date_added_us, o.json, o.origin_member, o.origin_node"
 /* SQLite's default limit on parameters is 32766; leave room for the fixed ones. */
 #define BINDS_MAX 32000
 
@@ -33,6 +39,100 @@ void jic_filter_init(struct jic_filter *f, size_t limit)
 static const char *or_empty(const char *v)
 {
 	return v ? v : "";
+}
+
+/* The statements of the federation rules, prepared once per batch and only
+ * when a version needs them: an ordinary batch prepares the tombstone lookup
+ * alone. They are not kept on the handle, so a batch leaves nothing behind. */
+enum put_stmt {
+	PS_PURGED,         /* the tombstone of (id, origin member) */
+	PS_ORIGIN,         /* the origin member of the object's first stored version */
+	PS_CONFLICT,       /* keeps a refused version apart */
+	PS_PURGE_COLLS,    /* the collections holding versions a purge removes */
+	PS_PURGE_DELETE,   /* removes them */
+	PS_PURGE_CONFLICT, /* and the versions of theirs kept apart */
+	PS_TOMBSTONE,      /* leaves the tombstone */
+	PS_RELATEST,       /* the newest remaining version is the latest again */
+	PS_COUNT
+};
+
+/* "coll IN (SELECT ckey FROM collections)" lets a lookup by id in every
+ * collection use objects_version, whose first column is the collection. */
+/* clang-format off */
+static const char *const put_sql[PS_COUNT] = {
+	[PS_PURGED] = "SELECT modified_us FROM purges WHERE id = ?1 AND origin_member = ?2",
+	[PS_ORIGIN] = "SELECT origin_member FROM objects"
+	              " WHERE coll IN (SELECT ckey FROM collections) AND id = ?1"
+	              " ORDER BY modified_us, seq LIMIT 1",
+	[PS_CONFLICT] = "INSERT OR IGNORE INTO conflicts (coll, id, modified, modified_us,"
+	                " origin_member, origin_node, json, seen_us)"
+	                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[PS_PURGE_COLLS] = "SELECT DISTINCT coll FROM objects"
+	                   " WHERE coll IN (SELECT ckey FROM collections) AND id = ?1"
+	                   " AND origin_member = ?2 AND modified_us < ?3",
+	[PS_PURGE_DELETE] = "DELETE FROM objects"
+	                    " WHERE coll IN (SELECT ckey FROM collections) AND id = ?1"
+	                    " AND origin_member = ?2 AND modified_us < ?3",
+	[PS_PURGE_CONFLICT] = "DELETE FROM conflicts"
+	                      " WHERE id = ?1 AND origin_member = ?2 AND modified_us < ?3",
+	[PS_TOMBSTONE] = "INSERT INTO purges (id, origin_member, modified_us) VALUES (?1, ?2, ?3)"
+	                 " ON CONFLICT (id, origin_member)"
+	                 " DO UPDATE SET modified_us = max(modified_us, excluded.modified_us)",
+	[PS_RELATEST] = "UPDATE objects SET latest = 1 WHERE coll = ?1 AND id = ?2 AND"
+	                " modified_us = (SELECT max(modified_us) FROM objects"
+	                " WHERE coll = ?1 AND id = ?2)",
+};
+/* clang-format on */
+
+/* One batch: where it goes, where it came from, and the date_added so far. */
+struct put {
+	struct jic_store *s;
+	int64_t key;
+	const char *origin_member; /* the call's; each version may override them */
+	const char *origin_node;
+	int64_t now_us;
+	int has_last; /* the collection has a date_added yet; last is the greatest */
+	int64_t last;
+	sqlite3_stmt *st[PS_COUNT];
+};
+
+/* Statement k of the batch, prepared on first use, reset and unbound. */
+static enum jic_rc put_stmt(struct put *p, enum put_stmt k, sqlite3_stmt **st, struct jic_diag *d)
+{
+	enum jic_rc rc = JIC_OK;
+
+	if (!p->st[k])
+		rc = store_prepare(p->s, put_sql[k], &p->st[k], d);
+	if (rc == JIC_OK) {
+		sqlite3_reset(p->st[k]);
+		sqlite3_clear_bindings(p->st[k]);
+	}
+	*st = rc == JIC_OK ? p->st[k] : NULL;
+	return rc;
+}
+
+static void put_fini(struct put *p)
+{
+	for (int k = 0; k < PS_COUNT; k++)
+		sqlite3_finalize(p->st[k]);
+}
+
+/* Binds (id, origin member, modified_us) as ?1 ?2 ?3 and runs a write. */
+static enum jic_rc run_purge_write(struct put *p, enum put_stmt k, const struct jic_obj_in *v,
+                                   const char *member, struct jic_diag *d)
+{
+	sqlite3_stmt *st = NULL;
+	enum jic_rc rc;
+
+	rc = put_stmt(p, k, &st, d);
+	if (rc != JIC_OK)
+		return rc;
+	store_bind_text(st, 1, v->id);
+	store_bind_text(st, 2, member);
+	sqlite3_bind_int64(st, 3, v->modified_us);
+	rc = store_step_write(p->s, st, "purge", d);
+	store_done(st);
+	return rc;
 }
 
 /* *has is 0 when the collection (or the id) has no row yet. */
@@ -93,71 +193,226 @@ static enum jic_rc insert_version(struct jic_store *s, int64_t key, const struct
 	return rc;
 }
 
-/* The version was already there: the same bytes make a duplicate, other bytes
- * a conflict, which is logged (the id and modified are public, the bytes not). */
-static enum jic_rc compare_stored(struct jic_store *s, int64_t key, const struct jic_obj_in *v,
-                                  enum jic_put_outcome *outcome, struct jic_diag *d)
+/* Keeps a refused version apart, once per (collection, id, modified, origin):
+ * the same sender repeating it adds nothing. */
+static enum jic_rc keep_conflict(struct put *p, const struct jic_obj_in *v, const char *member,
+                                 const char *node, struct jic_diag *d)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_OBJ_STORED_JSON);
-	enum jic_rc rc = JIC_OK;
-	const void *json;
-	size_t n;
+	sqlite3_stmt *st = NULL;
+	enum jic_rc rc;
 
-	sqlite3_bind_int64(st, 1, key);
+	rc = put_stmt(p, PS_CONFLICT, &st, d);
+	if (rc != JIC_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, p->key);
 	store_bind_text(st, 2, v->id);
-	sqlite3_bind_int64(st, 3, v->modified_us);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = store_fail(s, d, "object compare");
-		goto out;
-	}
-	json = sqlite3_column_blob(st, 0);
-	n = (size_t)sqlite3_column_bytes(st, 0);
-	if (n == v->json_len && (n == 0 || memcmp(json, v->json, n) == 0)) {
-		*outcome = JIC_PUT_DUPLICATE;
-	} else {
-		*outcome = JIC_PUT_CONFLICT;
-		jic_log(JIC_LOG_WARN, "store: conflicting content for %s modified %s; first kept",
-		        v->id, or_empty(v->modified));
-	}
-out:
+	store_bind_text(st, 3, or_empty(v->modified));
+	sqlite3_bind_int64(st, 4, v->modified_us);
+	store_bind_text(st, 5, or_empty(member));
+	store_bind_text(st, 6, or_empty(node));
+	sqlite3_bind_text(st, 7, v->json, (int)v->json_len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, p->now_us);
+	rc = store_step_write(p->s, st, "conflict", d);
 	store_done(st);
 	return rc;
 }
 
-/* Stores one version. *last is the collection's greatest date_added so far
- * (*has_last 0 when none); a stored version moves it on. */
-static enum jic_rc put_one(struct jic_store *s, int64_t key, const struct jic_obj_in *v,
-                           const char *origin_member, const char *origin_node, int64_t now_us,
-                           int *has_last, int64_t *last, enum jic_put_outcome *outcome,
+/* The version was already there: the same bytes make a duplicate, other bytes
+ * a conflict, which is kept apart and logged (the id and modified are public,
+ * the bytes not). */
+static enum jic_rc compare_stored(struct put *p, const struct jic_obj_in *v, const char *member,
+                                  const char *node, enum jic_put_outcome *outcome,
+                                  struct jic_diag *d)
+{
+	sqlite3_stmt *st = store_stmt(p->s, ST_OBJ_STORED_JSON);
+	enum jic_rc rc = JIC_OK;
+	const void *json;
+	size_t n;
+	int same;
+
+	sqlite3_bind_int64(st, 1, p->key);
+	store_bind_text(st, 2, v->id);
+	sqlite3_bind_int64(st, 3, v->modified_us);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = store_fail(p->s, d, "object compare");
+		store_done(st);
+		goto out;
+	}
+	json = sqlite3_column_blob(st, 0);
+	n = (size_t)sqlite3_column_bytes(st, 0);
+	same = n == v->json_len && (n == 0 || memcmp(json, v->json, n) == 0);
+	store_done(st);
+	if (same) {
+		*outcome = JIC_PUT_DUPLICATE;
+		goto out;
+	}
+	*outcome = JIC_PUT_CONFLICT;
+	jic_log(JIC_LOG_WARN, "store: conflicting content for %s modified %s from %s; first kept",
+	        v->id, or_empty(v->modified), or_empty(member));
+	rc = keep_conflict(p, v, member, node, d);
+out:
+	return rc;
+}
+
+/* *purged is 1 when a retraction of the object by member purged its versions
+ * up to a later modified than this one; *tomb is 1 when member purged the
+ * object at all. */
+static enum jic_rc is_purged(struct put *p, const struct jic_obj_in *v, const char *member,
+                             int *purged, int *tomb, struct jic_diag *d)
+{
+	sqlite3_stmt *st = NULL;
+	enum jic_rc rc;
+	int r;
+
+	*purged = 0;
+	*tomb = 0;
+	rc = put_stmt(p, PS_PURGED, &st, d);
+	if (rc != JIC_OK)
+		return rc;
+	store_bind_text(st, 1, v->id);
+	store_bind_text(st, 2, or_empty(member));
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		*purged = sqlite3_column_int64(st, 0) > v->modified_us;
+		*tomb = 1;
+	} else if (r != SQLITE_DONE) {
+		rc = store_fail(p->s, d, "purge lookup");
+	}
+	store_done(st);
+	return rc;
+}
+
+/* *denied is 1 when a revoked version comes from a member other than the
+ * object's origin, the member of its first stored version in any collection.
+ * An object not stored yet has its sender as origin. (A member that purged
+ * the object was its origin: the caller asks only when there is no tombstone,
+ * since a purge may leave another member's earlier version first.) */
+static enum jic_rc is_denied(struct put *p, const struct jic_obj_in *v, const char *member,
+                             int *denied, struct jic_diag *d)
+{
+	sqlite3_stmt *st = NULL;
+	const unsigned char *origin;
+	enum jic_rc rc;
+	int r;
+
+	*denied = 0;
+	rc = put_stmt(p, PS_ORIGIN, &st, d);
+	if (rc != JIC_OK)
+		return rc;
+	store_bind_text(st, 1, v->id);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		origin = sqlite3_column_text(st, 0);
+		*denied = strcmp(origin ? (const char *)origin : "", or_empty(member)) != 0;
+	} else if (r != SQLITE_DONE) {
+		rc = store_fail(p->s, d, "origin lookup");
+	}
+	store_done(st);
+	return rc;
+}
+
+/* A stored purge: every collection loses the earlier versions of the object
+ * from member (and the versions of theirs kept apart as conflicts), each
+ * collection touched gets its latest flag right, and the tombstone keeps them
+ * from coming back. */
+static enum jic_rc purge(struct put *p, const struct jic_obj_in *v, const char *member,
+                         struct jic_diag *d)
+{
+	int64_t *colls = NULL, *grown;
+	size_t n = 0, cap = 0;
+	sqlite3_stmt *st = NULL;
+	enum jic_rc rc;
+	int r = SQLITE_DONE;
+
+	rc = put_stmt(p, PS_PURGE_COLLS, &st, d);
+	if (rc != JIC_OK)
+		goto out;
+	store_bind_text(st, 1, v->id);
+	store_bind_text(st, 2, member);
+	sqlite3_bind_int64(st, 3, v->modified_us);
+	while (rc == JIC_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			grown = realloc(colls, cap * sizeof(*colls));
+			if (!grown) {
+				rc = jic_fail(d, JIC_ENOMEM, "out of memory");
+				break;
+			}
+			colls = grown;
+		}
+		colls[n++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc == JIC_OK && r != SQLITE_DONE)
+		rc = store_fail(p->s, d, "purge");
+	store_done(st);
+	if (rc == JIC_OK)
+		rc = run_purge_write(p, PS_PURGE_DELETE, v, member, d);
+	if (rc == JIC_OK)
+		rc = run_purge_write(p, PS_PURGE_CONFLICT, v, member, d);
+	if (rc == JIC_OK)
+		rc = run_purge_write(p, PS_TOMBSTONE, v, member, d);
+	for (size_t i = 0; rc == JIC_OK && i < n; i++) {
+		rc = put_stmt(p, PS_RELATEST, &st, d);
+		if (rc != JIC_OK)
+			break;
+		sqlite3_bind_int64(st, 1, colls[i]);
+		store_bind_text(st, 2, v->id);
+		rc = store_step_write(p->s, st, "object", d);
+		store_done(st);
+	}
+	if (rc == JIC_OK && n > 0)
+		jic_log(JIC_LOG_INFO, "store: %s purged by %s in %zu collection(s)", v->id, member,
+		        n);
+out:
+	free(colls);
+	return rc;
+}
+
+/* Stores one version, or says why not in *outcome. */
+static enum jic_rc put_one(struct put *p, const struct jic_obj_in *v, enum jic_put_outcome *outcome,
                            struct jic_diag *d)
 {
+	const char *member = v->origin_member ? v->origin_member : p->origin_member;
+	const char *node = v->origin_node ? v->origin_node : p->origin_node;
 	int64_t max_mod = 0, added_us;
-	int has_mod = 0, latest, inserted = 0;
+	int has_mod = 0, latest, inserted = 0, refused = 0, tomb = 0;
 	enum jic_rc rc;
 
 	if (!v->id || (!v->json && v->json_len) || v->json_len > INT_MAX) {
 		rc = jic_fail(d, JIC_EINVAL, "object without id or with oversized JSON");
 		goto out;
 	}
-	rc = max_of(s, ST_OBJ_MAX_MODIFIED, key, v->id, &has_mod, &max_mod, d);
+	rc = is_purged(p, v, member, &refused, &tomb, d);
+	if (rc != JIC_OK || refused) {
+		*outcome = JIC_PUT_PURGED;
+		goto out;
+	}
+	if (v->revoked && !tomb)
+		rc = is_denied(p, v, member, &refused, d);
+	if (rc != JIC_OK || refused) {
+		*outcome = JIC_PUT_DENIED;
+		goto out;
+	}
+	rc = max_of(p->s, ST_OBJ_MAX_MODIFIED, p->key, v->id, &has_mod, &max_mod, d);
 	if (rc != JIC_OK)
 		goto out;
 	latest = !has_mod || v->modified_us > max_mod;
 	if (has_mod && latest)
-		rc = run_write(s, ST_OBJ_UNSET_LATEST, key, v->id, d);
-	added_us = *has_last && *last >= now_us ? *last + 1 : now_us;
+		rc = run_write(p->s, ST_OBJ_UNSET_LATEST, p->key, v->id, d);
+	added_us = p->has_last && p->last >= p->now_us ? p->last + 1 : p->now_us;
 	if (rc == JIC_OK)
-		rc = insert_version(s, key, v, added_us, latest, origin_member, origin_node,
-		                    &inserted, d);
+		rc = insert_version(p->s, p->key, v, added_us, latest, member, node, &inserted, d);
 	if (rc != JIC_OK)
 		goto out;
 	if (!inserted) {
-		rc = compare_stored(s, key, v, outcome, d);
+		rc = compare_stored(p, v, member, node, outcome, d);
 		goto out;
 	}
 	*outcome = JIC_PUT_STORED;
-	*has_last = 1;
-	*last = added_us;
+	p->has_last = 1;
+	p->last = added_us;
+	if (v->purge)
+		rc = purge(p, v, or_empty(member), d);
 out:
 	return rc;
 }
@@ -167,21 +422,22 @@ enum jic_rc jic_store_objects_put(struct jic_store *s, const char *collection_id
                                   const char *origin_node, enum jic_put_outcome *outcome,
                                   struct jic_diag *d)
 {
-	int64_t key = 0, last = 0, now_us;
-	int has_last = 0;
+	struct put p = {.s = s, .origin_member = origin_member, .origin_node = origin_node};
 	enum jic_rc rc;
 
 	/* store_rollback does nothing when begin itself failed. */
 	rc = store_begin(s, d);
 	if (rc == JIC_OK)
-		rc = store_coll_key(s, collection_id, &key, d);
+		rc = store_coll_key(s, collection_id, &p.key, d);
 	/* Read under the write lock, so no other writer can slip a smaller value in. */
 	if (rc == JIC_OK)
-		rc = max_of(s, ST_OBJ_MAX_ADDED, key, NULL, &has_last, &last, d);
-	now_us = jic_time_now_us();
+		rc = max_of(s, ST_OBJ_MAX_ADDED, p.key, NULL, &p.has_last, &p.last, d);
+	p.now_us = jic_time_now_us();
 	for (size_t i = 0; i < n && rc == JIC_OK; i++)
-		rc = put_one(s, key, &v[i], origin_member, origin_node, now_us, &has_last, &last,
-		             &outcome[i], d);
+		rc = put_one(&p, &v[i], &outcome[i], d);
+	/* Statements are finalized before COMMIT: an unfinished read would not stop
+	 * it, but nothing is left to hold a snapshot either way. */
+	put_fini(&p);
 	if (rc == JIC_OK)
 		rc = store_commit(s, d);
 	else
@@ -359,12 +615,16 @@ static const char *pick_index(const struct jic_filter *f)
 
 /* A lean row takes json as a blob, which asks for no NUL and no conversion,
  * and reads no other text column: a GET of objects sends nothing else. */
-static void read_row(sqlite3_stmt *st, int lean, struct jic_row *row)
+static void read_row(sqlite3_stmt *st, const struct jic_filter *f, struct jic_row *row)
 {
 	row->date_added_us = sqlite3_column_int64(st, 4);
-	if (lean) {
+	if (f->lean) {
 		row->json = (const char *)sqlite3_column_blob(st, 5);
 		row->json_len = (size_t)sqlite3_column_bytes(st, 5);
+		if (f->origins) {
+			row->origin_member = (const char *)sqlite3_column_text(st, 6);
+			row->origin_node = (const char *)sqlite3_column_text(st, 7);
+		}
 		return;
 	}
 	row->id = (const char *)sqlite3_column_text(st, 0);
@@ -391,7 +651,7 @@ static enum jic_rc emit_rows(struct jic_store *s, sqlite3_stmt *st, const struct
 			r = SQLITE_DONE;
 			break;
 		}
-		read_row(st, f->lean, &row);
+		read_row(st, f, &row);
 		if (!page->count)
 			page->first_us = row.date_added_us;
 		page->last_us = row.date_added_us;
@@ -419,8 +679,12 @@ enum jic_rc jic_store_objects_get(struct jic_store *s, const char *collection_id
 		rc = store_coll_key(s, collection_id, &key, d);
 	if (rc != JIC_OK)
 		goto out;
-	qb_sql(&q, f->lean ? "SELECT " ROW_COLS_LEAN " FROM objects o"
-	                   : "SELECT " ROW_COLS " FROM objects o");
+	if (!f->lean)
+		qb_sql(&q, "SELECT " ROW_COLS " FROM objects o");
+	else if (f->origins)
+		qb_sql(&q, "SELECT " ROW_COLS_LEAN_ORIGINS " FROM objects o");
+	else
+		qb_sql(&q, "SELECT " ROW_COLS_LEAN " FROM objects o");
 	qb_sql(&q, pick_index(f));
 	qb_where(&q, key, f);
 	qb_sql(&q, " ORDER BY o.date_added_us LIMIT ");
@@ -428,6 +692,37 @@ enum jic_rc jic_store_objects_get(struct jic_store *s, const char *collection_id
 	rc = qb_prepare(s, &q, &st, d);
 	if (rc == JIC_OK)
 		rc = emit_rows(s, st, f, fn, ctx, page, d);
+out:
+	store_done(st);
+	qb_fini(&q);
+	return rc;
+}
+
+enum jic_rc jic_store_objects_match_count(struct jic_store *s, const char *collection_id,
+                                          const struct jic_filter *f, int64_t *n,
+                                          struct jic_diag *d)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t key = 0;
+	struct qb q;
+	enum jic_rc rc;
+
+	*n = 0;
+	rc = qb_init(&q, f, d);
+	if (rc == JIC_OK)
+		rc = store_coll_key(s, collection_id, &key, d);
+	if (rc != JIC_OK)
+		goto out;
+	qb_sql(&q, "SELECT count(*) FROM objects o");
+	qb_sql(&q, pick_index(f));
+	qb_where(&q, key, f);
+	rc = qb_prepare(s, &q, &st, d);
+	if (rc != JIC_OK)
+		goto out;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else
+		rc = store_fail(s, d, "objects match count");
 out:
 	store_done(st);
 	qb_fini(&q);
