@@ -148,16 +148,21 @@ struct jic_req {
 	struct jic_sync_engine *sync; /* the pull engine; NULL when not running */
 	const uint8_t *node_key;  /* JIC_NODE_KEY_LEN bytes: seals the secrets the
 	                             database keeps (peer tokens); never logged */
+	int provenance;           /* "X-JIC-Provenance: 1": objects pages carry x_jic_origins */
+	int count;                /* "X-JIC-Count: 1": objects pages say how many follow */
 };
 
 /* Filled by a handler. The http layer sends body as is, with content_type,
- * and adds the two TAXII date headers when they are not empty. */
+ * adds the two TAXII date headers when they are not empty, and
+ * X-JIC-Remaining when has_remaining is set. A zeroed jic_resp sends none. */
 struct jic_resp {
 	int status;               /* 200, 201, 202, 204 on success */
 	const char *content_type; /* static string */
 	struct jic_buf body;
 	char added_first[JIC_TIME_LEN];
 	char added_last[JIC_TIME_LEN];
+	int has_remaining;        /* 1: remaining is to be sent */
+	int64_t remaining;        /* versions matching after this page */
 };
 
 #endif

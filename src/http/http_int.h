@@ -98,7 +98,9 @@ enum http_method http_method_of(const char *method);
 
 void http_metrics_record(struct http_metrics *m, enum http_route r, enum http_method meth,
                          int status, int64_t dur_us);
-/* Renders the metrics in Prometheus text format into b. */
-enum jic_rc http_metrics_render(struct http_metrics *m, struct jic_buf *b);
+/* Renders the metrics in Prometheus text format into b; the pull gauges are
+ * read from s, the calling thread's connection (left out when s is NULL or
+ * cannot be read). */
+enum jic_rc http_metrics_render(struct http_metrics *m, struct jic_store *s, struct jic_buf *b);
 
 #endif

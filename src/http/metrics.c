@@ -4,7 +4,6 @@
  * the store. Must not touch: request data; labels are fixed words, never
  * anything a client sent (the pull gauges' labels are the admin's peer and
  * collection ids, escaped all the same). */
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -167,22 +166,16 @@ static enum jic_rc render_pull(struct jic_buf *b, enum sync_gauge g, const struc
 	}
 }
 
-/* The pull gauges, from the calling thread's store. The metrics live inside
- * the server (route.c renders &srv->metrics), which holds the connections;
- * a store that cannot be read leaves the gauges out rather than failing
- * /metrics. */
-static enum jic_rc render_sync(struct http_metrics *m, struct jic_buf *b)
+/* The pull gauges, from s. A store that cannot be read leaves the gauges out
+ * rather than failing /metrics. */
+static enum jic_rc render_sync(struct jic_store *s, struct jic_buf *b)
 {
-	struct jic_server *srv =
-	    (struct jic_server *)(void *)((char *)m - offsetof(struct jic_server, metrics));
 	struct jic_diag d = { JIC_OK, "" };
 	struct jic_pull *p = NULL;
-	struct jic_store *s;
 	enum jic_rc rc = JIC_OK;
 	size_t n = 0, i;
 	int g;
 
-	s = http_thread_store(srv, &d);
 	if (s == NULL || jic_store_pull_list(s, NULL, &p, &n, &d) != JIC_OK)
 		goto out;
 	for (g = 0; g < SG_COUNT && rc == JIC_OK; g++) {
@@ -195,7 +188,7 @@ out:
 	return rc;
 }
 
-enum jic_rc http_metrics_render(struct http_metrics *m, struct jic_buf *b)
+enum jic_rc http_metrics_render(struct http_metrics *m, struct jic_store *s, struct jic_buf *b)
 {
 	enum jic_rc rc;
 
@@ -212,6 +205,6 @@ enum jic_rc http_metrics_render(struct http_metrics *m, struct jic_buf *b)
 		                  "jic_http_connections %ld\n",
 		                  atomic_load(&m->objects_stored), atomic_load(&m->connections));
 	if (rc == JIC_OK)
-		rc = render_sync(m, b);
+		rc = render_sync(s, b);
 	return rc;
 }

@@ -136,6 +136,12 @@ static enum MHD_Result queue(struct jic_server *srv, struct MHD_Connection *c,
 		MHD_add_response_header(r, "X-TAXII-Date-Added-First", resp->added_first);
 	if (resp->added_last[0] != '\0')
 		MHD_add_response_header(r, "X-TAXII-Date-Added-Last", resp->added_last);
+	if (resp->has_remaining) {
+		char n[24];
+
+		snprintf(n, sizeof(n), "%lld", (long long)resp->remaining);
+		MHD_add_response_header(r, "X-JIC-Remaining", n);
+	}
 	if (www_auth)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Basic realm=\"jic\"");
 	ret = MHD_queue_response(c, (unsigned)resp->status, r);
@@ -204,7 +210,10 @@ static enum MHD_Result serve_metrics(struct jic_server *srv, struct MHD_Connecti
 		return http_send_error(srv, c, cx, HR_METRICS, method, JIC_EMETHOD,
 		                       "metrics take GET", 0);
 	jic_buf_init(&resp.body);
-	if (http_metrics_render(&srv->metrics, &resp.body) != JIC_OK) {
+	/* The pull gauges come from the database; without a connection they are
+	 * left out rather than failing /metrics. */
+	if (http_metrics_render(&srv->metrics, http_thread_store(srv, NULL), &resp.body) !=
+	    JIC_OK) {
 		jic_buf_fini(&resp.body);
 		return http_send_error(srv, c, cx, HR_METRICS, method, JIC_ENOMEM, "out of memory",
 		                       0);
@@ -235,6 +244,15 @@ static enum jic_rc dispatch(struct jic_server *srv, struct MHD_Connection *c, st
 	return rc;
 }
 
+/* 1 when the request's header name says "1" (jic's own request headers;
+ * anything else, or absence, leaves the plain TAXII answer). */
+static int header_is_one(struct MHD_Connection *c, const char *name)
+{
+	const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+
+	return v != NULL && strcmp(v, "1") == 0;
+}
+
 /* Authenticates and runs the handler; fills resp, or returns the rc (with d)
  * to render as an error. */
 static enum jic_rc handle(struct jic_server *srv, struct MHD_Connection *c, struct http_conn *cx,
@@ -257,6 +275,8 @@ static enum jic_rc handle(struct jic_server *srv, struct MHD_Connection *c, stru
 	req->accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
 	req->content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	                                                MHD_HTTP_HEADER_CONTENT_TYPE);
+	req->provenance = header_is_one(c, "X-JIC-Provenance");
+	req->count = header_is_one(c, "X-JIC-Count");
 	req->body = cx->body.len ? cx->body.data : NULL;
 	req->body_len = cx->body.len;
 	req->node = &srv->node;
