@@ -15,6 +15,9 @@ struct page_ctx {
 	struct jic_buf *b;
 	enum page_kind kind;
 	size_t n;
+	/* With provenance asked: the x_jic_origins pairs, built beside the objects. */
+	struct jic_buf *origins;
+	const struct jic_node *node;
 };
 
 /* What a version is called: modified, or the date added for objects that
@@ -52,6 +55,29 @@ static enum jic_rc add_manifest_entry(struct jic_buf *b, const struct jic_row *r
 	return rc;
 }
 
+/* One [member, node] pair. A version with no recorded origin (stored before
+ * provenance was kept) is this node's own as far as anyone can tell. */
+static enum jic_rc add_origin(struct page_ctx *p, const struct jic_row *row)
+{
+	const char *member = row->origin_member, *node = row->origin_node;
+	enum jic_rc rc;
+
+	if (member == NULL || member[0] == '\0' || node == NULL || node[0] == '\0') {
+		member = p->node->member_id;
+		node = p->node->node_id;
+	}
+	rc = jic_buf_adds(p->origins, p->n > 1 ? ",[" : "[");
+	if (rc == JIC_OK)
+		rc = jic_buf_add_jstr(p->origins, member);
+	if (rc == JIC_OK)
+		rc = jic_buf_adds(p->origins, ",");
+	if (rc == JIC_OK)
+		rc = jic_buf_add_jstr(p->origins, node);
+	if (rc == JIC_OK)
+		rc = jic_buf_adds(p->origins, "]");
+	return rc;
+}
+
 static enum jic_rc on_row(void *ctx, const struct jic_row *row)
 {
 	static const char *const open[] = { "\"objects\":[", "\"objects\":[", "\"versions\":[" };
@@ -64,6 +90,8 @@ static enum jic_rc on_row(void *ctx, const struct jic_row *row)
 	switch (p->kind) {
 	case PAGE_OBJECTS:
 		rc = jic_buf_add(p->b, row->json, row->json_len);
+		if (rc == JIC_OK && p->origins != NULL)
+			rc = add_origin(p, row);
 		break;
 	case PAGE_MANIFEST:
 		rc = add_manifest_entry(p->b, row);
@@ -75,19 +103,45 @@ static enum jic_rc on_row(void *ctx, const struct jic_row *row)
 	return rc;
 }
 
+/* With X-JIC-Count: the versions matching f after this page, 0 when it is
+ * the last. */
+static enum jic_rc count_rest(const struct taxii_call *t, const char *cid,
+                              const struct jic_filter *f, const struct jic_page *page)
+{
+	struct jic_filter rest = *f;
+	int64_t n = 0;
+	enum jic_rc rc = JIC_OK;
+
+	if (page->more) {
+		rest.next_us = page->last_us;
+		rc = jic_store_objects_match_count(t->req->store, cid, &rest, &n, t->d);
+	}
+	if (rc == JIC_OK) {
+		t->resp->has_remaining = 1;
+		t->resp->remaining = n;
+	}
+	return rc;
+}
+
 /* Runs one page of f on the collection into the envelope; the list key is
- * left out when the page is empty, as TAXII's envelope allows. *count is the
- * number of rows. */
-static enum jic_rc run_page(const struct taxii_call *t, const char *cid,
-                            const struct jic_filter *f, enum page_kind kind, size_t *count)
+ * left out when the page is empty, as TAXII's envelope allows. A jic peer
+ * asking for provenance also gets "x_jic_origins" (always, empty or not, so
+ * that its length is the number of objects), and asking for a count the
+ * remaining versions. *count is the number of rows. */
+static enum jic_rc run_page(const struct taxii_call *t, const char *cid, const struct jic_filter *f,
+                            enum page_kind kind, size_t *count)
 {
 	struct jic_page page = { 0 };
-	struct page_ctx p = { &t->resp->body, kind, 0 };
+	struct jic_buf origins;
+	int with_origins = kind == PAGE_OBJECTS && t->req->provenance;
+	struct page_ctx p = {&t->resp->body, kind, 0, with_origins ? &origins : NULL, t->req->node};
 	struct jic_filter lean = *f;
 	enum jic_rc rc;
 
+	jic_buf_init(&origins);
 	/* Objects go out as stored: no other field, and no copy to terminate them. */
 	lean.lean = kind == PAGE_OBJECTS;
+	lean.origins = with_origins;
 
 	rc = jic_buf_adds(p.b, "{");
 	if (rc == JIC_OK)
@@ -98,6 +152,13 @@ static enum jic_rc run_page(const struct taxii_call *t, const char *cid,
 		goto out;
 	if (p.n > 0)
 		rc = jic_buf_adds(p.b, "],");
+	if (rc == JIC_OK && with_origins) {
+		rc = jic_buf_adds(p.b, "\"x_jic_origins\":[");
+		if (rc == JIC_OK && origins.len > 0)
+			rc = jic_buf_add(p.b, origins.data, origins.len);
+		if (rc == JIC_OK)
+			rc = jic_buf_adds(p.b, "],");
+	}
 	if (rc == JIC_OK && page.more && p.n > 0)
 		rc = jic_buf_addf(p.b, "\"more\":true,\"next\":\"%lld\"}", (long long)page.last_us);
 	else if (rc == JIC_OK)
@@ -106,6 +167,11 @@ static enum jic_rc run_page(const struct taxii_call *t, const char *cid,
 		rc = jic_fail(t->d, rc, "out of memory");
 		goto out;
 	}
+	if (kind == PAGE_OBJECTS && t->req->count) {
+		rc = count_rest(t, cid, &lean, &page);
+		if (rc != JIC_OK)
+			goto out;
+	}
 	if (p.n > 0) {
 		jic_time_format(page.first_us, t->resp->added_first);
 		jic_time_format(page.last_us, t->resp->added_last);
@@ -113,6 +179,7 @@ static enum jic_rc run_page(const struct taxii_call *t, const char *cid,
 	taxii_resp_ok(t->resp, 200);
 	*count = p.n;
 out:
+	jic_buf_fini(&origins);
 	return rc;
 }
 
