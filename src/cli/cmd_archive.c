@@ -2,7 +2,8 @@
  * of a node (GET /jic/v1/archive) as DIR/bundle.json with its detached node
  * signature DIR/bundle.json.sig, byte for byte as the node sent them; `verify
  * DIR` checks that signature offline (BLAKE2b-256 of the file's bytes, and
- * Ed25519 by the key the .sig names). Never rewrites the bundle's bytes. */
+ * Ed25519 by the key the .sig names: jic_gov_archive_verify). Never rewrites
+ * the bundle's bytes. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -11,7 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "jic/crypto.h"
+#include "jic/gov.h"
 
 #define ARCHIVE_MAX ((size_t)1 << 32) /* bytes of a bundle we agree to hold */
 #define ARCHIVE_SIG_MAX ((size_t)64 << 10)
@@ -102,39 +103,13 @@ free(spath);
 return rc;
 }
 
-/* The detached signature's checks, in order; the first failure is the verdict. */
-static enum jic_rc check(struct cli *c, const struct jic_buf *bundle, json_t *sig)
-{
-	const char *key = json_string_value(json_object_get(sig, "key"));
-	const char *hex = json_string_value(json_object_get(sig, "blake2b"));
-	const char *s = json_string_value(json_object_get(sig, "signature"));
-	uint8_t pk[JIC_SIGN_PK_LEN], sg[JIC_SIG_LEN], h[JIC_HASH_LEN];
-	char mine[2 * JIC_HASH_LEN + 1];
-	struct jic_diag d = {0};
-
-	if (!key || !hex || !s)
-		return jic_fail(&c->d, JIC_EINVAL,
-		                "invalid: the .sig file lacks key, blake2b or "
-		                "signature");
-	if (jic_crypto_pk_parse(key, pk, &d) != JIC_OK || jic_crypto_sig_parse(s, sg, &d) != JIC_OK)
-		return jic_fail(&c->d, JIC_EINVAL, "invalid: %s", d.msg);
-	jic_crypto_hash(bundle->data, bundle->len, h);
-	jic_crypto_hex(h, sizeof(h), mine);
-	if (strcmp(mine, hex) != 0)
-		return jic_fail(&c->d, JIC_EUNPROC,
-		                "invalid: the bundle's BLAKE2b-256 is not the one signed");
-	if (!jic_crypto_verify(pk, bundle->data, bundle->len, sg))
-		return jic_fail(&c->d, JIC_EUNPROC,
-		                "invalid: the signature does not verify with key %s", key);
-	return JIC_OK;
-}
-
 static enum jic_rc verify(struct cli *c, int argc, char **argv)
 {
 	const char *dir = NULL;
 	char *bpath = NULL, *spath = NULL, buf[JIC_TIME_LEN];
 	struct jic_buf bundle, sigtext;
 	json_t *sig = NULL, *doc;
+	struct jic_diag d = {0};
 	enum jic_rc rc;
 
 	jic_buf_init(&bundle);
@@ -153,11 +128,12 @@ static enum jic_rc verify(struct cli *c, int argc, char **argv)
 		rc = cli_slurp(c, spath, ARCHIVE_SIG_MAX, &sigtext);
 	if (rc != JIC_OK)
 		goto out;
-	sig = json_loadb(sigtext.data, sigtext.len, JSON_REJECT_DUPLICATES, NULL);
-	rc = json_is_object(sig) ? check(c, &bundle, sig)
-	                         : jic_fail(&c->d, JIC_EINVAL, "invalid: %s is not JSON", spath);
-	if (rc != JIC_OK)
+	rc = jic_gov_archive_verify(bundle.data, bundle.len, sigtext.data, sigtext.len, &d);
+	if (rc != JIC_OK) {
+		jic_fail(&c->d, rc, "invalid: %s", d.msg[0] ? d.msg : jic_rc_name(rc));
 		goto out;
+	}
+	sig = json_loadb(sigtext.data, sigtext.len, 0, NULL);
 	if (c->json) {
 		doc = json_pack("{s:b, s:O}", "valid", 1, "sig", sig);
 		cli_print_json(doc);

@@ -174,6 +174,19 @@ static const struct {
      "       jic meeting list\n"
      "       jic meeting show ID\n"
      "Only the chair convenes and records minutes; agenda items pair in order.\n"},
+    {"statement", cmd_statement,
+     "usage: jic statement draft --title-en T --title-ar T --en TEXT --ar TEXT\n"
+     "                           [--meeting ID] [--statement ID] [--required a,b]\n"
+     "                           [--key FILE]\n"
+     "       jic statement sign ID [--version N] [--key FILE]\n"
+     "       jic statement publish ID [--version N] [--key FILE]\n"
+     "       jic statement show ID\n"
+     "       jic statement verify FILE --keys KEYS\n"
+     "draft (the chair) opens a statement, or its next version with --statement;\n"
+     "sign shows both texts and signs the version (default: the latest) with your\n"
+     "key; verify needs no server: FILE is the published report (or a bundle or\n"
+     "envelope holding it), KEYS what 'jic charter keys' writes. Exit 0 when valid,\n"
+     "1 when not, with the reason.\n"},
     {"dissolve", cmd_dissolve,
      "usage: jic dissolve [--reason R] [--key FILE]\n"
      "Proposes the coalition's dissolution; once the rule is met every node becomes\n"
