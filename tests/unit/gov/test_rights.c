@@ -1,5 +1,6 @@
 /* test_rights.c — the rights matrix: each role of each member kind against
- * each grant, on a temporary store; plus names, roles, kinds and tokens. */
+ * each grant, on a temporary store; public collections and advisers; plus
+ * names, roles, kinds and tokens. */
 #include "gov_fixture.h"
 
 static void coll_add(struct fx *f, const char *id, const char *alias)
@@ -71,6 +72,110 @@ static void test_no_rights(void **state)
 	assert_int_equal(jic_gov_rights(f->s, &w, "no-such-collection", &rd, &wr, NULL), JIC_OK);
 	assert_int_equal(rd + wr, 0);
 	assert_false(jic_gov_may_delete(NULL));
+}
+
+/* A public collection: anyone reads it, an anonymous caller included;
+ * writing still takes a write grant. */
+static void test_public(void **state)
+{
+	const char *cid = "7c1a3e2c-1b2d-4c5e-8f90-0123456789ab";
+	struct fx *f = *state;
+	struct jic_principal w;
+	int rd = 0, wr = 1;
+
+	coll_add(f, cid, "public");
+	assert_int_equal(jic_gov_rights(f->s, NULL, cid, &rd, &wr, NULL), JIC_OK);
+	assert_int_equal(rd + wr, 0);
+	assert_int_equal(jic_store_collection_set_public(f->s, cid, 1, NULL), JIC_OK);
+
+	rd = 0;
+	wr = 1;
+	assert_int_equal(jic_gov_rights(f->s, NULL, cid, &rd, &wr, NULL), JIC_OK);
+	assert_int_equal(rd, 1);
+	assert_int_equal(wr, 0);
+	/* By alias too. */
+	rd = 0;
+	wr = 1;
+	assert_int_equal(jic_gov_rights(f->s, NULL, "public", &rd, &wr, NULL), JIC_OK);
+	assert_int_equal(rd, 1);
+	assert_int_equal(wr, 0);
+
+	/* Members without a grant read it; an observer too; none writes. */
+	w = fx_who(f, "beta-ana");
+	rd = 0;
+	wr = 1;
+	assert_int_equal(jic_gov_rights(f->s, &w, cid, &rd, &wr, NULL), JIC_OK);
+	assert_int_equal(rd, 1);
+	assert_int_equal(wr, 0);
+	w = fx_who(f, "obs-del");
+	rd = 0;
+	wr = 1;
+	assert_int_equal(jic_gov_rights(f->s, &w, cid, &rd, &wr, NULL), JIC_OK);
+	assert_int_equal(rd, 1);
+	assert_int_equal(wr, 0);
+
+	/* A write grant writes as before. */
+	assert_int_equal(jic_store_grant_set(f->s, cid, "hq", JIC_RIGHT_WRITE, NULL), JIC_OK);
+	w = fx_who(f, "hq-del");
+	rd = 0;
+	wr = 0;
+	assert_int_equal(jic_gov_rights(f->s, &w, cid, &rd, &wr, NULL), JIC_OK);
+	assert_int_equal(rd, 1);
+	assert_int_equal(wr, 1);
+
+	/* Unknown collections stay unknown to the anonymous. */
+	rd = wr = 1;
+	assert_int_equal(jic_gov_rights(f->s, NULL, "no-such-collection", &rd, &wr, NULL), JIC_OK);
+	assert_int_equal(rd + wr, 0);
+}
+
+/* An adviser in force (adviser_of set by authentication) reads what its host
+ * owns, never writes it, and gains nothing on others' collections. */
+static void test_adviser(void **state)
+{
+	const char *hq_coll = "8d1a3e2c-1b2d-4c5e-8f90-0123456789ab";
+	const char *obs_coll = "9e1a3e2c-1b2d-4c5e-8f90-0123456789ab";
+	struct jic_collection c = {0};
+	struct fx *f = *state;
+	struct jic_principal w = fx_who(f, "beta-del");
+	int rd = 1, wr = 1;
+
+	coll_add(f, hq_coll, "hq-only"); /* owned by hq */
+	strcpy(c.id, obs_coll);
+	strcpy(c.alias, "obs-only");
+	strcpy(c.owner_member, "obs");
+	assert_int_equal(jic_store_collection_add(f->s, &c, NULL), JIC_OK);
+	/* hq itself may write its collection: the adviser still may not. */
+	assert_int_equal(jic_store_grant_set(f->s, hq_coll, "hq", JIC_RIGHT_WRITE, NULL), JIC_OK);
+
+	/* Not an adviser: nothing. */
+	assert_int_equal(jic_gov_rights(f->s, &w, hq_coll, &rd, &wr, NULL), JIC_OK);
+	assert_int_equal(rd + wr, 0);
+
+	/* beta's delegate accredited to hq. */
+	strcpy(w.adviser_of, "hq");
+	rd = 0;
+	wr = 1;
+	assert_int_equal(jic_gov_rights(f->s, &w, hq_coll, &rd, &wr, NULL), JIC_OK);
+	assert_int_equal(rd, 1);
+	assert_int_equal(wr, 0);
+	rd = wr = 1;
+	assert_int_equal(jic_gov_rights(f->s, &w, obs_coll, &rd, &wr, NULL), JIC_OK);
+	assert_int_equal(rd + wr, 0);
+
+	/* What beta itself may do stays: a write grant of beta writes. */
+	assert_int_equal(jic_store_grant_set(f->s, obs_coll, "beta", JIC_RIGHT_WRITE, NULL),
+	                 JIC_OK);
+	rd = wr = 0;
+	assert_int_equal(jic_gov_rights(f->s, &w, obs_coll, &rd, &wr, NULL), JIC_OK);
+	assert_int_equal(rd, 1);
+	assert_int_equal(wr, 1);
+
+	/* Accredited to obs instead: hq's collection is closed again. */
+	strcpy(w.adviser_of, "obs");
+	rd = wr = 1;
+	assert_int_equal(jic_gov_rights(f->s, &w, hq_coll, &rd, &wr, NULL), JIC_OK);
+	assert_int_equal(rd + wr, 0);
 }
 
 static void test_names(void **state)
@@ -157,6 +262,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_matrix, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_no_rights, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_public, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_adviser, fx_setup, fx_teardown),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_roles_kinds),
 	    cmocka_unit_test_setup_teardown(test_token_issue, fx_setup, fx_teardown),
