@@ -56,7 +56,8 @@ struct jic_member {
 };
 /* JIC_EEXISTS when the id is taken. */
 enum jic_rc jic_store_member_add(struct jic_store *s, const struct jic_member *m, struct jic_diag *d);
-/* Replaces names and kind of an existing member; JIC_ENOTFOUND when absent. */
+/* Replaces names and kind of an existing member (never its status: that is
+ * jic_store_member_set_status's); JIC_ENOTFOUND when absent. */
 enum jic_rc jic_store_member_update(struct jic_store *s, const struct jic_member *m, struct jic_diag *d);
 enum jic_rc jic_store_member_get(struct jic_store *s, const char *id, struct jic_member *out,
                                  struct jic_diag *d);
@@ -349,7 +350,10 @@ enum jic_rc jic_store_conflict_list(struct jic_store *s, size_t max, struct jic_
 /* Transactions spanning several calls (applying one log entry): between
  * _begin and _commit every write of this handle is one transaction; calls
  * that open their own transaction (jic_store_objects_put, ...) nest inside it
- * as savepoints. _rollback undoes everything since _begin. */
+ * as savepoints (a call that fails undoes itself only). _rollback undoes
+ * everything since _begin; nothing when none is open. _begin while one is
+ * open, or _commit with none, is JIC_EINTERNAL. Read snapshots are not taken
+ * inside (the transaction is one already). */
 enum jic_rc jic_store_begin(struct jic_store *s, struct jic_diag *d);
 enum jic_rc jic_store_commit(struct jic_store *s, struct jic_diag *d);
 void jic_store_rollback(struct jic_store *s);
@@ -408,14 +412,15 @@ struct jic_audit {
 	char role[16];
 	char adviser_of[JIC_NAME_MAX];
 	char action[16];  /* "read", "write", "delete" */
-	char collection[JIC_NAME_MAX];
+	char collection[JIC_NAME_MAX]; /* the collection's id */
 	char object[JIC_STIX_ID_LEN]; /* "" when the request names none */
 	int result;       /* the HTTP status answered */
 };
 enum jic_rc jic_store_audit_add(struct jic_store *s, const struct jic_audit *a,
                                 struct jic_diag *d);
 /* Records about collections owned by owner_member (all when NULL), of one
- * collection when collection is not NULL, newest first, at most max. */
+ * collection (id or alias) when collection is not NULL, newest first, at most
+ * max. *out (malloc'ed, never NULL on success) is the caller's to free. */
 enum jic_rc jic_store_audit_list(struct jic_store *s, const char *owner_member,
                                  const char *collection, size_t max, struct jic_audit **out,
                                  size_t *n, struct jic_diag *d);
