@@ -11,7 +11,12 @@
 /* The caller's rights on a collection. Read when its member is granted read or
  * write; write when granted write and the member is not an observer. Roles
  * give no data rights of their own: an admin reads only what its member may.
- * who NULL (anonymous) has no rights. JIC_ESTORE on database failure. */
+ * A public collection (is_public) is readable by anyone, who NULL (anonymous)
+ * included; writing it still takes a write grant. An adviser in force
+ * (who->adviser_of not "") also reads the collections whose owner_member is
+ * adviser_of, and never writes them. Otherwise who NULL has no rights. An
+ * unknown collection gives no rights (JIC_OK). JIC_ESTORE on database
+ * failure. */
 enum jic_rc jic_gov_rights(struct jic_store *s, const struct jic_principal *who,
                            const char *collection_id, int *can_read, int *can_write,
                            struct jic_diag *d);
