@@ -43,8 +43,9 @@ enum jic_rc jic_gov_token_issue(struct jic_store *s, const char *account_id, con
                                 struct jic_diag *d);
 
 /* Handles a request under /jic/v1/ (JSON in, JSON out); fills resp on success.
- * Errors come back as rc + d for the http layer to render. req->who is never
- * NULL here. Thread-safe given one store per thread. */
+ * Errors come back as rc + d for the http layer to render. req->who is NULL
+ * (anonymous) only for POST /jic/v1/gov/acts, where only an invitation's
+ * answer is accepted. Thread-safe given one store per thread. */
 enum jic_rc jic_gov_handle(const struct jic_req *req, struct jic_resp *resp, struct jic_diag *d);
 
 /* ==== the governance log (docs/governance.md) =============================
@@ -67,7 +68,10 @@ enum jic_rc jic_gov_log_submit(struct jic_store *s, const struct jic_node *node,
 
 /* Starts the log at the HQ node: charter is the charter act's fields as JSON
  * (docs/governance.md, without type/by/at/nonce/hq_node/hq_key, which this
- * fills from node and node_key). JIC_EEXISTS when the log is not empty. */
+ * fills from node and node_key). It also fills hq_member (node's member, the
+ * owner of the public collection) when absent, term_months 3 and each missing
+ * rule "consensus", so the signed act says them. JIC_EEXISTS when the log is
+ * not empty. */
 enum jic_rc jic_gov_log_charter(struct jic_store *s, const struct jic_node *node,
                                 const uint8_t *node_key, const char *charter, size_t len,
                                 char **entry, struct jic_diag *d);

@@ -55,6 +55,179 @@ enum jic_rc gov_statement_objects(const char *coalition, const json_t *charter_a
 enum jic_rc gov_archive(const struct jic_req *req, const struct gov_route *rt,
                         struct jic_resp *resp, struct jic_diag *d);
 
+/* ---- the governance ledger (ledger.c, state.c, presidency.c, api_gov.c) ----
+ * The coalition's state is rebuilt by replaying the log (docs/governance.md);
+ * nothing of it is kept between calls. */
+enum gov_mstatus {
+	GOV_INVITED,
+	GOV_ACTIVE,
+	GOV_DECLINED,
+	GOV_EXPIRED,
+	GOV_SUSPENDED,
+	GOV_WITHDRAWN,
+	GOV_EXPELLED,
+};
+enum gov_rule { GOV_RULE_CONSENSUS, GOV_RULE_MAJORITY, GOV_RULE_CHAIR };
+enum gov_rule_of { GOV_ADMIT, GOV_SUSPEND, GOV_EXPEL, GOV_PUBLISH, GOV_DISSOLVE, GOV_N_RULES };
+
+/* One change of a member's status, at the time of the entry that made it. */
+struct gov_change {
+	int64_t seq;
+	int64_t at_us;
+	enum gov_mstatus status;
+};
+
+struct gov_member {
+	char id[JIC_NAME_MAX];
+	char name_en[256];
+	char name_ar[256];
+	enum jic_member_kind kind;
+	enum gov_mstatus status;
+	int has_key;
+	uint8_t pk[32];
+	char key[64];       /* "ed25519:..." */
+	int64_t invite_seq; /* 0: a charter member */
+	int64_t expires_us; /* of the invitation; 0: none */
+	int64_t joined_us;  /* became active first; 0: never */
+	int64_t left_us;    /* last stopped being active; 0: never */
+	struct gov_change *changes;
+	size_t n_changes;
+};
+
+/* An act that needs a rule; its proposer's signature is the first approval. */
+struct gov_proposal {
+	int64_t seq;
+	json_t *act;
+	char type[32];
+	char subject[JIC_NAME_MAX]; /* the member it is about; "" when none */
+	enum gov_rule_of rule_of;
+	char (*approvals)[JIC_NAME_MAX];
+	size_t n_approvals;
+	int done; /* took effect */
+};
+
+struct gov_meeting {
+	char id[40];
+	int64_t seq;
+	int64_t at_us; /* the convening entry's time */
+	json_t *act;
+	json_t *minutes; /* the last meeting.minutes act, or NULL */
+};
+
+struct gov_version {
+	int64_t seq;
+	json_t *doc;  /* D */
+	json_t *sigs; /* [{"signer","signed_at","key","signature"}] */
+};
+
+struct gov_statement {
+	char id[40];
+	char meeting[40]; /* "" when none */
+	struct gov_version *v; /* v[i] is version i+1 */
+	size_t n;
+	int64_t published_seq; /* 0 while unpublished */
+	int64_t published_us;
+	int64_t published_version;
+};
+
+struct gov_state {
+	int64_t seq;  /* head */
+	char hash[65];
+	int64_t at_us; /* the head entry's time */
+	char coalition[65];
+	json_t *charter; /* the charter act */
+	char hq_node[JIC_NAME_MAX];
+	char hq_member[JIC_NAME_MAX];
+	uint8_t hq_pk[32];
+	int term_months;
+	int first_y, first_m, first_d;
+	enum gov_rule rules[GOV_N_RULES];
+	struct gov_member *m;
+	size_t n_m;
+	size_t *order; /* presidency order: indexes into m of full members */
+	size_t n_order;
+	struct gov_proposal *p;
+	size_t n_p;
+	struct jic_adviser *adv;
+	size_t n_adv;
+	struct gov_meeting *mt;
+	size_t n_mt;
+	struct gov_statement *st;
+	size_t n_st;
+	char (*nonces)[64];
+	size_t n_nonces;
+	int64_t dissolved_us; /* 0 while the coalition lives */
+};
+
+/* What an applied entry asks of the store; ledger.c carries it out. */
+enum gov_fx_kind {
+	GOV_FX_NONE,
+	GOV_FX_CHARTER,   /* upsert every charter member, create the public collection */
+	GOV_FX_MEMBER,    /* upsert member `member` (accepted) */
+	GOV_FX_STATUS,    /* member `member`'s status changed */
+	GOV_FX_ADVISER,   /* adviser row `adviser` changed */
+	GOV_FX_DISSOLVE,
+	GOV_FX_PUBLISH,   /* statement `statement` was published */
+};
+struct gov_effect {
+	enum gov_fx_kind kind;
+	size_t member;
+	size_t adviser;
+	size_t statement;
+};
+
+struct gov_state *gov_state_new(void);
+void gov_state_free(struct gov_state *st);
+/* The member with this id, or NULL. */
+struct gov_member *gov_state_member(const struct gov_state *st, const char *id);
+/* m's status at t_us by its changes (GOV_INVITED when none yet). */
+enum gov_mstatus gov_member_status_at(const struct gov_member *m, int64_t t_us);
+const char *gov_status_name(enum gov_mstatus s);
+const char *gov_rule_name(enum gov_rule r);
+/* The public key that must have signed act (by the state before it): the
+ * charter's hq_key, an accept/decline's own key, the HQ node's key for
+ * node:HQ, or the member's registered key. JIC_EUNPROC when none. */
+enum jic_rc gov_state_act_key(const struct gov_state *st, const json_t *act, uint8_t pk[32],
+                              struct jic_diag *d);
+/* Checks that act, sequenced as entry seq at at_us, is well formed and that
+ * its signer may do it now (docs/governance.md, "Acts"), then applies it to
+ * st and says in *fx what the store must do. verify 0 skips the statement
+ * signatures' check (entries already verified). On failure st is unchanged
+ * unless the rc is JIC_ENOMEM; JIC_EDENIED when the signer lacks the right,
+ * JIC_EUNPROC when the act is refused otherwise, JIC_EINVAL when malformed. */
+enum jic_rc gov_state_apply(struct gov_state *st, int64_t seq, int64_t at_us, const char *hash,
+                            const json_t *act, int verify, struct gov_effect *fx,
+                            struct jic_diag *d);
+/* The state as GET /jic/v1/gov/state shows it, invitations past their expiry
+ * at now_us shown expired. */
+json_t *gov_state_json(const struct gov_state *st, int64_t now_us);
+/* The KEYS document (docs/governance.md, "Joint statements"). */
+json_t *gov_state_keys_json(const struct gov_state *st);
+/* A meeting and a statement as the API shows them. */
+json_t *gov_meeting_json(const struct gov_state *st, const struct gov_meeting *m);
+json_t *gov_statement_json(const struct gov_statement *s);
+
+/* Replays the stored log into *out (the caller's, gov_state_free). verify 1
+ * rechecks every hash, link and signature; *bad_seq (may be NULL) is the
+ * first entry refused. JIC_ENOTFOUND when the log is empty (with *out an
+ * empty state), JIC_EUNPROC when an entry is refused. */
+enum jic_rc gov_state_load(struct jic_store *s, int verify, struct gov_state **out,
+                           int64_t *bad_seq, struct jic_diag *d);
+
+/* Term k's first instant (00:00 UTC, calendar months, day clamped). */
+int64_t gov_term_start(const struct gov_state *st, int64_t k);
+/* Who chairs at at_us. JIC_EINVAL when at_us is before the first term,
+ * JIC_ENOTFOUND without a charter. */
+enum jic_rc gov_presidency_at(const struct gov_state *st, int64_t at_us,
+                              struct jic_presidency *out, struct jic_diag *d);
+/* 1 when member id chairs at at_us. */
+int gov_is_chair(const struct gov_state *st, const char *id, int64_t at_us);
+
+/* Everything under /jic/v1/gov/ (docs/governance.md, "API"). req->who may be
+ * NULL for POST /gov/acts only (accepting or declining an invitation). */
+enum jic_rc gov_gov(const struct jic_req *req, const struct gov_route *rt, struct jic_resp *resp,
+                    struct jic_diag *d);
+
 /* Serialises doc (consumed on every path) compactly into resp with status. */
 enum jic_rc gov_send(struct jic_resp *resp, int status, json_t *doc, struct jic_diag *d);
 /* Parses the body as a JSON object into *out (caller's reference). An absent
