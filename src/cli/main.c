@@ -191,6 +191,12 @@ static const struct {
      "usage: jic dissolve [--reason R] [--key FILE]\n"
      "Proposes the coalition's dissolution; once the rule is met every node becomes\n"
      "a read-only archive.\n"},
+    {"audit", cmd_audit,
+     "usage: jic audit verify --db PATH\n"
+     "       jic audit list [--collection C] [--limit N]\n"
+     "verify reads the node's database directly (default: $JIC_DB) and recomputes\n"
+     "the governance chain from entry 1: 'chain sound: N entries', or the first bad\n"
+     "entry and exit 1. list shows the audit of reads and writes of your collections.\n"},
     {"archive", cmd_archive,
      "usage: jic archive export DIR\n"
      "       jic archive verify DIR\n"
