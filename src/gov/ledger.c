@@ -289,6 +289,7 @@ static enum jic_rc public_collection(struct jic_store *s, const struct gov_state
 	public_id(st, c.id);
 	rc = jic_store_collection_get(s, c.id, &c, d);
 	if (rc == JIC_ENOTFOUND) {
+		public_id(st, c.id); /* _get cleared c on failure */
 		snprintf(c.alias, sizeof(c.alias), "public");
 		snprintf(c.title, sizeof(c.title), "%s",
 		         json_string_value(json_object_get(st->charter, "name_en")));
