@@ -10,6 +10,7 @@
 #include "jic/crypto.h"
 
 #define NONCE_MAX 64
+#define SIGN_SKEW_US (300 * 1000000LL)
 
 static const char *const rule_names[] = {"consensus", "majority", "chair"};
 static const char *const rule_keys[GOV_N_RULES] = {"admit", "suspend", "expel", "publish",
@@ -1140,8 +1141,10 @@ static enum jic_rc act_sign(struct ctx *c, struct jic_diag *d)
 		rc = jic_fail(d, JIC_EUNPROC, "'%s' already signed this version", c->by);
 		goto out;
 	}
-	if (sat < by->joined_us) {
-		rc = jic_fail(d, JIC_EUNPROC, "'signed_at' is before '%s' joined", c->by);
+	/* Offline verification accepts a signature made while its signer was a
+	 * member; a clock a little ahead of the HQ's is tolerated. */
+	if (sat < by->joined_us || sat > c->at_us + SIGN_SKEW_US) {
+		rc = jic_fail(d, JIC_EUNPROC, "'signed_at' lies outside '%s''s membership", c->by);
 		goto out;
 	}
 	if (c->verify) {
@@ -1178,8 +1181,11 @@ static enum jic_rc act_publish(struct ctx *c, struct jic_diag *d)
 	req = json_object_get(v->doc, "required");
 	for (i = 0; i < json_array_size(req); i++)
 		yes += signed_by(v->sigs, json_string_value(json_array_get(req, i)));
+	/* What offline verification checks of D.required; under "chair" the
+	 * chair decides, but a statement still carries one signature at least. */
 	if ((r == GOV_RULE_CONSENSUS && yes < json_array_size(req)) ||
-	    (r == GOV_RULE_MAJORITY && 2 * yes <= json_array_size(req)))
+	    (r == GOV_RULE_MAJORITY && 2 * yes <= json_array_size(req)) ||
+	    (r == GOV_RULE_CHAIR && yes == 0))
 		return jic_fail(d, JIC_EUNPROC,
 		                "rule '%s' is not met: %zu of %zu required members signed",
 		                gov_rule_name(r), yes, json_array_size(req));
@@ -1383,17 +1389,34 @@ json_t *gov_state_keys_json(const struct gov_state *st)
 	json_t *arr = json_array();
 	size_t i;
 
+	/* One row per stretch of active membership, so a signature made while
+	 * suspended never verifies. */
 	for (i = 0; arr && i < st->n_m; i++) {
 		const struct gov_member *m = &st->m[i];
+		int64_t from = 0;
+		int in = 0;
+		size_t j;
 
-		if (!m->has_key || !m->joined_us)
+		if (!m->has_key)
 			continue;
-		json_array_append_new(
-		    arr,
-		    json_pack("{s:s, s:s, s:s, s:o, s:o}", "id", m->id, "kind",
-		              jic_gov_kind_name(m->kind), "key", m->key, "from",
-		              time_or_null(m->joined_us), "until",
-		              m->status == GOV_ACTIVE ? json_null() : time_or_null(m->left_us)));
+		for (j = 0; j <= m->n_changes; j++) {
+			int active = j < m->n_changes && m->changes[j].status == GOV_ACTIVE;
+
+			if (j < m->n_changes && active && !in) {
+				from = m->changes[j].at_us == INT64_MIN ? m->joined_us
+				                                        : m->changes[j].at_us;
+				in = 1;
+			} else if (in && (j == m->n_changes || !active)) {
+				json_array_append_new(
+				    arr, json_pack("{s:s, s:s, s:s, s:o, s:o}", "id", m->id, "kind",
+				                   jic_gov_kind_name(m->kind), "key", m->key,
+				                   "from", time_or_null(from), "until",
+				                   j == m->n_changes
+				                       ? json_null()
+				                       : time_or_null(m->changes[j].at_us)));
+				in = 0;
+			}
+		}
 	}
 	return json_pack("{s:s, s:o}", "coalition", st->coalition, "members", arr);
 }

@@ -192,9 +192,38 @@ static void charter(struct db *f, const char *members, const char *rules)
 	free(entry);
 }
 
+/* signer signs version 1 of statement id as the HQ holds it: M over D. */
+static enum jic_rc sign_statement(struct db *f, const char *signer, const char *id)
+{
+	struct gov_state *st = NULL;
+	char now[JIC_TIME_LEN], sig_text[JIC_SIG_TEXT_LEN], *msg = NULL;
+	uint8_t sig[JIC_SIG_LEN];
+	const json_t *doc = NULL;
+	size_t len = 0, i;
+	enum jic_rc rc;
+
+	assert_int_equal(gov_state_load(f->s, 0, &st, NULL, NULL), JIC_OK);
+	for (i = 0; i < st->n_st; i++) {
+		if (strcmp(st->st[i].id, id) == 0)
+			doc = st->st[i].v[0].doc;
+	}
+	assert_non_null(doc);
+	jic_time_format(jic_time_now_us(), now);
+	assert_int_equal(jic_gov_statement_message(doc, signer, now, &msg, &len, NULL), JIC_OK);
+	jic_crypto_sign(key_of(f, signer)->sk, msg, len, sig);
+	jic_crypto_sig_format(sig, sig_text);
+	free(msg);
+	gov_state_free(st);
+	rc = submit_as(f, signer, NULL,
+	               "{\"type\":\"statement.sign\",\"by\":\"%s\",\"statement\":\"%s\","
+	               "\"version\":1,\"signed_at\":\"%s\",\"signature\":\"%s\"}",
+	               signer, id, now, sig_text);
+	return rc;
+}
+
 /* The world of the rights matrix: chair a, full b and c, associate x,
  * observer o, suspended s, withdrawn w, invited i; a pending proposal (5),
- * a meeting, a draft statement and an accreditation (8). */
+ * a meeting, a draft statement signed by c (8) and an accreditation (9). */
 static void world(struct db *f)
 {
 	charter(f, "a:full,b:full,c:full,s:full,w:full,x:associate,o:observer",
@@ -216,6 +245,7 @@ static void world(struct db *f)
 	       "{\"type\":\"statement.draft\",\"by\":\"a\",\"statement\":\"" STATEMENT "\","
 	       "\"meeting\":\"" MEETING "\",\"version\":1,\"title_en\":\"Statement\","
 	       "\"title_ar\":\"بيان\",\"text_en\":\"We agree.\",\"text_ar\":\"نحن متفقون.\"}");
+	assert_int_equal_msg(sign_statement(f, "c", STATEMENT), JIC_OK, f->msg);
 	SUBMIT(f, "b",
 	       "{\"type\":\"adviser.accredit\",\"by\":\"b\",\"account\":\"b-del\",\"host\":\"c\","
 	       "\"from\":\"2020-01-01T00:00:00Z\",\"until\":\"2099-01-01T00:00:00Z\"}");
@@ -238,6 +268,8 @@ static enum jic_rc try_act(struct db *f, const char *by, const char *tmpl)
 	jic_crypto_uuid4(nonce);
 	json_object_set_new(act, "at", json_string(now));
 	json_object_set_new(act, "nonce", json_string(nonce));
+	if (json_object_get(act, "signed_at"))
+		json_object_set_new(act, "signed_at", json_string(now));
 	assert_int_equal(gov_state_load(f->s, 0, &st, NULL, NULL), JIC_OK);
 	rc = gov_state_apply(st, st->seq + 1, jic_time_now_us(),
 	                     "1111111111111111111111111111111111111111111111111111111111111111",
@@ -266,8 +298,8 @@ static void test_rights_matrix(void **state)
 	    {"{\"type\":\"adviser.accredit\",\"by\":\"%s\",\"account\":\"acc1\",\"host\":\"c\","
 	     "\"from\":\"2026-01-01T00:00:00Z\",\"until\":\"2030-01-01T00:00:00Z\"}%.0s",
 	     "1111000"},
-	    {"{\"type\":\"adviser.consent\",\"by\":\"%s\",\"ref\":8}%.0s", "0000000"},
-	    {"{\"type\":\"adviser.revoke\",\"by\":\"%s\",\"ref\":8}%.0s", "0100000"},
+	    {"{\"type\":\"adviser.consent\",\"by\":\"%s\",\"ref\":9}%.0s", "0000000"},
+	    {"{\"type\":\"adviser.revoke\",\"by\":\"%s\",\"ref\":9}%.0s", "0100000"},
 	    {"{\"type\":\"meeting.convene\",\"by\":\"%s\",\"meeting\":"
 	     "\"22222222-2222-4222-8222-222222222222\",\"title_en\":\"T\",\"title_ar\":\"ت\","
 	     "\"at\":\"2026-12-01T10:00:00Z\",\"participants\":[\"a\",\"b\"]}%.0s",
@@ -280,7 +312,7 @@ static void test_rights_matrix(void **state)
 	     "\"title_ar\":\"ت\",\"text_en\":\"E\",\"text_ar\":\"ع\"}%.0s",
 	     "1000000"},
 	    {"{\"type\":\"statement.sign\",\"by\":\"%s\",\"statement\":\"" STATEMENT "\","
-	     "\"version\":1,\"signed_at\":\"2099-01-01T00:00:00Z\",\"signature\":"
+	     "\"version\":1,\"signed_at\":\"NOW\",\"signature\":"
 	     "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 	     "AAA"
 	     "==\"}%.0s",
@@ -350,14 +382,14 @@ static void test_proposals_take_effect(void **state)
 	assert_int_equal(m.status, JIC_MEMBER_ACTIVE);
 	assert_int_equal(m.kind, JIC_MEMBER_FULL);
 	/* The accreditation is in the store once the host consents. */
-	SUBMIT(f, "c", "{\"type\":\"adviser.consent\",\"by\":\"c\",\"ref\":8}");
+	SUBMIT(f, "c", "{\"type\":\"adviser.consent\",\"by\":\"c\",\"ref\":9}");
 	{
 		struct jic_adviser *adv = NULL;
 		size_t n = 0;
 
 		assert_int_equal(jic_store_adviser_list(f->s, &adv, &n, NULL), JIC_OK);
 		assert_int_equal(n, 1);
-		assert_int_equal(adv[0].ref, 8);
+		assert_int_equal(adv[0].ref, 9);
 		assert_string_equal(adv[0].account, "b-del");
 		assert_string_equal(adv[0].host, "c");
 		assert_int_equal(adv[0].consented, 1);
@@ -373,14 +405,14 @@ static void test_proposals_take_effect(void **state)
 	}
 	/* Dissolution by consensus of a, b, c, i; then nothing more. */
 	SUBMIT(f, "b", "{\"type\":\"dissolve\",\"by\":\"b\",\"reason\":\"done\"}");
-	SUBMIT(f, "a", "{\"type\":\"approve\",\"by\":\"a\",\"ref\":13}");
-	SUBMIT(f, "c", "{\"type\":\"approve\",\"by\":\"c\",\"ref\":13}");
+	SUBMIT(f, "a", "{\"type\":\"approve\",\"by\":\"a\",\"ref\":14}");
+	SUBMIT(f, "c", "{\"type\":\"approve\",\"by\":\"c\",\"ref\":14}");
 	{
 		int64_t at = 0;
 
 		assert_int_equal(jic_store_dissolved(f->s, &at, NULL), JIC_OK);
 		assert_int_equal(at, 0);
-		SUBMIT(f, "i", "{\"type\":\"approve\",\"by\":\"i\",\"ref\":13}");
+		SUBMIT(f, "i", "{\"type\":\"approve\",\"by\":\"i\",\"ref\":14}");
 		assert_int_equal(jic_store_dissolved(f->s, &at, NULL), JIC_OK);
 		assert_true(at > 0);
 	}
@@ -418,6 +450,35 @@ static void test_invitation_expiry(void **state)
 	json_decref(js);
 	lf_act(m, "2027-01-31T23:59:59Z", JIC_OK,
 	       "{\"type\":\"member.accept\",\"by\":\"d\",\"ref\":2,\"key\":\"%s\"}", m->key);
+	gov_state_free(m->st);
+}
+
+static void test_keys_per_stretch_of_membership(void **state)
+{
+	struct lf_mem mm = {0}, *m = &mm;
+	json_t *keys, *rows;
+	(void)state;
+
+	lf_charter(m, "a:full,b:full", "2027-01-01", 3, "{\"suspend\":\"chair\"}");
+	lf_act(m, "2027-02-01", JIC_OK,
+	       "{\"type\":\"member.suspend\",\"by\":\"a\",\"member\":\"b\"}");
+	lf_act(m, "2027-03-01", JIC_OK,
+	       "{\"type\":\"member.reinstate\",\"by\":\"a\",\"member\":\"b\"}");
+	lf_act(m, "2027-03-02", JIC_OK, "{\"type\":\"member.withdraw\",\"by\":\"a\"}");
+	keys = gov_state_keys_json(m->st);
+	rows = json_object_get(keys, "members");
+	assert_int_equal(json_array_size(rows), 3);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "from")),
+	                    "2019-12-01T00:00:00.000000Z");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "until")),
+	                    "2027-03-02T00:00:00.000000Z");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 1), "id")), "b");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 1), "until")),
+	                    "2027-02-01T00:00:00.000000Z");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 2), "from")),
+	                    "2027-03-01T00:00:00.000000Z");
+	assert_true(json_is_null(json_object_get(json_array_get(rows, 2), "until")));
+	json_decref(keys);
 	gov_state_free(m->st);
 }
 
@@ -499,7 +560,7 @@ static void test_peer_refuses_forgeries(void **state)
 	bad = json_deep_copy(e);
 	json_object_set_new(json_object_get(bad, "act"), "reason", json_string("leavinG"));
 	assert_int_equal(ingest_json(f, bad), JIC_EUNPROC);
-	assert_non_null(strstr(f->msg, "entry 9"));
+	assert_non_null(strstr(f->msg, "entry 10"));
 	json_decref(bad);
 
 	/* A wrong prev. */
@@ -548,7 +609,7 @@ static void test_peer_refuses_forgeries(void **state)
 
 	/* A gap. */
 	bad = json_deep_copy(e);
-	json_object_set_new(bad, "seq", json_integer(11));
+	json_object_set_new(bad, "seq", json_integer(12));
 	assert_int_equal(ingest_json(f, bad), JIC_EUNPROC);
 	json_decref(bad);
 
@@ -562,7 +623,7 @@ static void test_peer_refuses_forgeries(void **state)
 	assert_int_equal(submit_as(f, "b", NULL, "{\"type\":\"member.withdraw\",\"by\":\"c\"}"),
 	                 JIC_EUNPROC);
 	assert_non_null(strstr(f->msg, "does not verify"));
-	body = signed_body(f, "c", "{\"type\":\"adviser.revoke\",\"by\":\"c\",\"ref\":8}");
+	body = signed_body(f, "c", "{\"type\":\"adviser.revoke\",\"by\":\"c\",\"ref\":9}");
 	entry = NULL;
 	assert_int_equal_msg(
 	    jic_gov_log_submit(f->s, &f->node, f->node_key, body, strlen(body), &entry, &d), JIC_OK,
@@ -584,7 +645,93 @@ static void test_peer_refuses_forgeries(void **state)
 		    JIC_EDENIED);
 		free(body);
 	}
-	assert_int_equal_msg(replicate(f, 9), JIC_OK, f->msg);
+	assert_int_equal_msg(replicate(f, 10), JIC_OK, f->msg);
+}
+
+struct report {
+	char *json;
+	size_t n;
+};
+
+static enum jic_rc report_row(void *ctx, const struct jic_row *row)
+{
+	struct report *r = ctx;
+
+	r->n++;
+	if (strncmp(row->id, "report--", 8) == 0)
+		r->json = strndup(row->json, row->json_len);
+	return JIC_OK;
+}
+
+static void test_publish_statement(void **state)
+{
+	struct db *f = *state;
+	struct jic_collection coll;
+	struct jic_filter flt;
+	struct jic_page page;
+	struct report rep = {NULL, 0};
+	struct jic_diag d = {0};
+	struct gov_state *st = NULL;
+	json_t *keys;
+	char *keys_text;
+
+	charter(f, "a:full,b:full,c:full,x:associate", "{}");
+	SUBMIT(f, "a",
+	       "{\"type\":\"statement.draft\",\"by\":\"a\",\"statement\":\"" STATEMENT "\","
+	       "\"version\":1,\"title_en\":\"Statement\",\"title_ar\":\"بيان\","
+	       "\"text_en\":\"We agree.\",\"text_ar\":\"نحن متفقون.\"}");
+	/* The associate is not required and may not sign. */
+	assert_int_equal(sign_statement(f, "x", STATEMENT), JIC_EDENIED);
+	assert_int_equal_msg(sign_statement(f, "a", STATEMENT), JIC_OK, f->msg);
+	assert_int_equal(sign_statement(f, "a", STATEMENT), JIC_EUNPROC);
+	assert_int_equal_msg(sign_statement(f, "b", STATEMENT), JIC_OK, f->msg);
+	/* Consensus of a, b and c: not yet. */
+	assert_int_equal(submit_as(f, "a", NULL,
+	                           "{\"type\":\"statement.publish\",\"by\":\"a\",\"statement\":"
+	                           "\"" STATEMENT "\",\"version\":1}"),
+	                 JIC_EUNPROC);
+	assert_non_null(strstr(f->msg, "2 of 3"));
+	assert_int_equal_msg(sign_statement(f, "c", STATEMENT), JIC_OK, f->msg);
+	assert_int_equal(submit_as(f, "b", NULL,
+	                           "{\"type\":\"statement.publish\",\"by\":\"b\",\"statement\":"
+	                           "\"" STATEMENT "\",\"version\":1}"),
+	                 JIC_EDENIED);
+	SUBMIT(f, "a",
+	       "{\"type\":\"statement.publish\",\"by\":\"a\",\"statement\":\"" STATEMENT "\","
+	       "\"version\":1}");
+	assert_int_equal(submit_as(f, "a", NULL,
+	                           "{\"type\":\"statement.publish\",\"by\":\"a\",\"statement\":"
+	                           "\"" STATEMENT "\",\"version\":1}"),
+	                 JIC_EUNPROC);
+	/* Three objects in the public collection, the report verifiable offline. */
+	assert_int_equal(jic_store_collection_get(f->s, "public", &coll, NULL), JIC_OK);
+	jic_filter_init(&flt, 100);
+	assert_int_equal(jic_store_objects_get(f->s, coll.id, &flt, report_row, &rep, &page, NULL),
+	                 JIC_OK);
+	assert_int_equal(rep.n, 3);
+	assert_non_null(rep.json);
+	assert_int_equal(gov_state_load(f->s, 0, &st, NULL, NULL), JIC_OK);
+	keys = gov_state_keys_json(st);
+	keys_text = json_dumps(keys, JSON_COMPACT);
+	assert_int_equal_msg(
+	    jic_gov_statement_verify(rep.json, strlen(rep.json), keys_text, strlen(keys_text), &d),
+	    JIC_OK, d.msg);
+	/* A peer that replays the log stores the same bytes. */
+	assert_int_equal_msg(replicate(f, 0), JIC_OK, f->msg);
+	{
+		struct report prep = {NULL, 0};
+
+		assert_int_equal(
+		    jic_store_objects_get(f->peer, coll.id, &flt, report_row, &prep, &page, NULL),
+		    JIC_OK);
+		assert_int_equal(prep.n, 3);
+		assert_string_equal(prep.json, rep.json);
+		free(prep.json);
+	}
+	free(keys_text);
+	json_decref(keys);
+	gov_state_free(st);
+	free(rep.json);
 }
 
 static void tamper(struct db *f, const char *sql)
@@ -879,7 +1026,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_rights_matrix, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_proposals_take_effect, setup, teardown),
 	    cmocka_unit_test(test_invitation_expiry),
+	    cmocka_unit_test(test_keys_per_stretch_of_membership),
 	    cmocka_unit_test_setup_teardown(test_peer_refuses_forgeries, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_publish_statement, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_verify_names_first_bad_entry, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_charter_once_and_hq_only, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_api, setup, teardown),
