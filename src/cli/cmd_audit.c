@@ -56,8 +56,11 @@ static enum jic_rc verify(struct cli *c, int argc, char **argv)
 		verdict(c, n, 0, "");
 	} else if (bad > 0) {
 		verdict(c, n, bad, d.msg);
-		jic_fail(&c->d, rc, "entry %lld is bad: %s", (long long)bad,
-		         d.msg[0] ? d.msg : jic_rc_name(rc));
+		if (strncmp(d.msg, "entry ", 6) == 0)
+			jic_fail(&c->d, rc, "%s", d.msg);
+		else
+			jic_fail(&c->d, rc, "entry %lld is bad: %s", (long long)bad,
+			         d.msg[0] ? d.msg : jic_rc_name(rc));
 	} else {
 		jic_fail(&c->d, rc, "%s: %s", db, d.msg[0] ? d.msg : jic_rc_name(rc));
 	}
