@@ -233,7 +233,7 @@ enum jic_rc gov_statement_objects(const char *coalition, const json_t *charter_a
 	const char *name_en, *name_ar;
 	char *name = NULL, *desc = NULL;
 	json_t *sigs = NULL, *ident = NULL, *ext = NULL, *rep = NULL, *arr = NULL;
-	struct doc_text t;
+	struct doc_text t = {0};
 	enum jic_rc rc;
 
 	*objects = NULL;
@@ -574,7 +574,7 @@ enum jic_rc jic_gov_statement_verify(const char *report, size_t len, const char 
 	const char *coalition, *rule, *etype;
 	char xid[ID_MAX];
 	json_error_t err;
-	struct doc_text t;
+	struct doc_text t = {0};
 	enum jic_rc rc;
 	size_t i;
 
