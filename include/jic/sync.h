@@ -71,7 +71,8 @@ enum jic_rc jic_sync_escape(struct jic_buf *b, const char *s);
  * returns JIC_OK. One thread per peer, each with its own store connection and
  * client, so a slow or dead peer delays no other. Failures are retried with
  * capped exponential back-off and jitter. Peers and pulls added or removed in
- * the store are picked up at the next poll. */
+ * the store are picked up at the next poll. With a governance function, each
+ * peer's thread also pulls the peer's governance log, entry by entry. */
 
 /* What one page held, as the ingest function reports it. */
 struct jic_sync_page {
@@ -93,19 +94,52 @@ typedef enum jic_rc (*jic_sync_ingest_fn)(struct jic_store *s, const struct jic_
                                           const char *default_node, struct jic_sync_page *page,
                                           struct jic_diag *d);
 
+/* Verifies and applies one governance log entry pulled from a peer (its JSON
+ * text, len bytes): JIC_OK when appended, JIC_EEXISTS when this node already
+ * holds it (skipped); any other rc refuses it (d says why), which stops that
+ * peer's log pull until its next poll. Provided by the gov layer
+ * (jic_gov_log_ingest) and handed in by jicd, since sync sits below gov. */
+typedef enum jic_rc (*jic_sync_gov_fn)(struct jic_store *s, const struct jic_node *node,
+                                       const char *entry, size_t len, struct jic_diag *d);
+
 struct jic_sync_opts {
 	const char *db_path;
 	const struct jic_node *node;
 	const uint8_t *node_key;  /* opens the peers' sealed tokens; borrowed while running */
 	jic_sync_ingest_fn ingest;
-	unsigned interval_ms;     /* between polls of one pull; 0: 5000 */
-	unsigned backoff_max_ms;  /* cap of the retry delay; 0: 300000 */
-	unsigned page_limit;      /* limit asked per page; 0: 1000 */
-	size_t body_max;          /* cap of one page's body; 0: 64 MiB */
-	unsigned pages_max;       /* pages in one poll before "pagination never ends"; 0: 100000 */
-	long timeout_ms;          /* one request; 0: 30000 */
+	unsigned interval_ms;    /* between polls of one pull; 0: 5000 */
+	unsigned backoff_max_ms; /* cap of the retry delay; 0: 300000 */
+	unsigned page_limit;     /* limit asked per page; 0: 1000 */
+	size_t body_max;         /* cap of one page's body; 0: 64 MiB */
+	unsigned pages_max;      /* pages in one poll before "pagination never ends"; 0: 100000 */
+	long timeout_ms;         /* one request; 0: 30000 */
+	/* The governance log: with gov set, every poll of a peer also pulls
+	 * GET /jic/v1/gov/log?after=HEAD&limit=gov_limit (following "more") and
+	 * hands each entry to gov. NULL: no log is pulled. */
+	jic_sync_gov_fn gov;
+	unsigned gov_limit; /* entries asked per page; 0: 500 */
 };
 void jic_sync_opts_init(struct jic_sync_opts *o);
+
+/* The state of one peer's governance log pull, kept in memory while the
+ * engine runs (GET /jic/v1/sync shows it beside the pulls). */
+struct jic_sync_gov {
+	char peer_id[JIC_NAME_MAX];
+	int64_t last_attempt_us; /* 0: never */
+	int64_t last_success_us;
+	int64_t last_error_us;
+	char last_error[256]; /* "" when the last attempt succeeded */
+	int64_t head;         /* this node's head seq after the last attempt */
+	int64_t applied;      /* entries taken from this peer since the engine started */
+	int64_t refused;      /* seq of the entry refused last; 0: none */
+	unsigned failures;    /* consecutive failed attempts */
+	int absent;           /* the peer serves no governance log (404) */
+};
+/* Copies the state of every peer's log pull into *out (malloc'ed array of *n,
+ * ordered by peer; the caller frees it). Empty when the engine pulls no log,
+ * or e is NULL. Thread-safe. */
+enum jic_rc jic_sync_gov_status(struct jic_sync_engine *e, struct jic_sync_gov **out, size_t *n,
+                                struct jic_diag *d);
 
 /* Starts the engine's threads. *out NULL on failure. */
 enum jic_rc jic_sync_start(const struct jic_sync_opts *o, struct jic_sync_engine **out,

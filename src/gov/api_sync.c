@@ -1,5 +1,6 @@
 /* api_sync.c — /jic/v1/sync and /jic/v1/conflicts: the state of every pull
- * (cursor, last success and error, how far behind), polling at once, and the
+ * (cursor, last success and error, how far behind) and of each peer's
+ * governance log pull ("gov"), polling at once, and the
  * versions kept apart because they claimed a stored (id, modified). Admins
  * only. Reads the store and pokes the pull engine; never pulls itself and
  * never changes a pull's state. */
@@ -57,14 +58,29 @@ void gov_no_content(struct jic_resp *resp)
 	resp->body.len = 0;
 }
 
+/* One peer's governance log pull, beside the pulls of its collections. */
+static json_t *gov_log_json(const struct jic_sync_gov *g)
+{
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:I, s:I, s:o, s:I, s:b}", "peer", g->peer_id,
+	                 "last_attempt", gov_time_json(g->last_attempt_us), "last_success",
+	                 gov_time_json(g->last_success_us), "last_error", text_or_null(g->last_error),
+	                 "last_error_at", gov_time_json(g->last_error_us), "head", (json_int_t)g->head,
+	                 "applied", (json_int_t)g->applied, "refused",
+	                 g->refused ? json_integer(g->refused) : json_null(), "failures",
+	                 (json_int_t)g->failures, "absent", g->absent);
+}
+
 static enum jic_rc pulls(const struct jic_req *req, struct jic_resp *resp, struct jic_diag *d)
 {
 	struct jic_pull *p = NULL;
-	json_t *arr = NULL;
+	struct jic_sync_gov *g = NULL;
+	json_t *arr = NULL, *logs = NULL;
 	enum jic_rc rc;
-	size_t n = 0, i;
+	size_t n = 0, n_g = 0, i, j;
 
 	rc = jic_store_pull_list(req->store, NULL, &p, &n, d);
+	if (rc == JIC_OK)
+		rc = jic_sync_gov_status(req->sync, &g, &n_g, d);
 	if (rc != JIC_OK)
 		goto out;
 	arr = json_array();
@@ -72,14 +88,21 @@ static enum jic_rc pulls(const struct jic_req *req, struct jic_resp *resp, struc
 		if (json_array_append_new(arr, gov_pull_json(&p[i])) != 0)
 			break;
 	}
-	if (!arr || i < n) {
+	logs = json_array();
+	for (j = 0; logs && j < n_g; j++) {
+		if (json_array_append_new(logs, gov_log_json(&g[j])) != 0)
+			break;
+	}
+	if (!arr || i < n || !logs || j < n_g) {
 		rc = jic_fail(d, JIC_ENOMEM, "out of memory");
 		goto out;
 	}
-	rc = gov_send(resp, 200, json_pack("{s:o}", "pulls", arr), d);
-	arr = NULL;
+	rc = gov_send(resp, 200, json_pack("{s:o, s:o}", "pulls", arr, "gov", logs), d);
+	arr = logs = NULL;
 out:
 	json_decref(arr);
+	json_decref(logs);
+	free(g);
 	free(p);
 	return rc;
 }

@@ -5,7 +5,10 @@
  * failure. It owns the engine's threads and the pulls' state fields; it must
  * not parse or store objects itself (the ingest function does), nor touch
  * peers, collections or objects in the store. Tokens are opened from their
- * sealed boxes for one poll at a time, in sodium memory. */
+ * sealed boxes for one poll at a time, in sodium memory. With a governance
+ * function, each peer's thread also pulls the peer's governance log from this
+ * node's head and hands each entry over; verifying and applying entries is
+ * the gov layer's, never this file's. */
 #define _GNU_SOURCE /* strcasestr */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -25,6 +28,8 @@
 #define DEF_BODY_MAX ((size_t)64 << 20)
 #define DEF_PAGES_MAX 100000u
 #define DEF_TIMEOUT_MS 30000L
+#define DEF_GOV_LIMIT 500u
+#define GOV_TYPE "application/json"
 /* A reply slower than this for a third of the request timeout is a trickle. */
 #define LOW_SPEED_BPS 256L
 #define TAXII_TYPE "application/taxii+json"
@@ -49,8 +54,10 @@ struct jic_sync_engine {
 	uint64_t wake;      /* bumped by jic_sync_now; under mu */
 	atomic_int stopping;
 	pthread_t sup;
-	int halted;             /* the supervisor has been joined */
-	struct worker *workers; /* the supervisor's alone */
+	int halted;                /* the supervisor has been joined */
+	struct worker *workers;    /* the supervisor's alone */
+	struct jic_sync_gov *govs; /* each peer's log pull state; under mu */
+	size_t n_govs, cap_govs;
 };
 
 /* When each pull of one peer is due next, kept by the peer's thread. */
@@ -68,6 +75,7 @@ void jic_sync_opts_init(struct jic_sync_opts *o)
 	o->body_max = DEF_BODY_MAX;
 	o->pages_max = DEF_PAGES_MAX;
 	o->timeout_ms = DEF_TIMEOUT_MS;
+	o->gov_limit = DEF_GOV_LIMIT;
 }
 
 static uint64_t now_ms(void)
@@ -422,6 +430,257 @@ static void poll_pull(struct worker *w, struct jic_store *s, const struct jic_pe
 	jic_sync_client_free(p.c);
 }
 
+/* ---- one poll of one peer's governance log ---- */
+
+/* Publishes g as its peer's state (GET /jic/v1/sync reads it). */
+static void gov_publish(struct jic_sync_engine *e, const struct jic_sync_gov *g)
+{
+	struct jic_sync_gov *grown;
+	size_t i;
+
+	pthread_mutex_lock(&e->mu);
+	for (i = 0; i < e->n_govs && strcmp(e->govs[i].peer_id, g->peer_id) != 0; i++)
+		;
+	if (i == e->n_govs && e->n_govs == e->cap_govs) {
+		grown = realloc(e->govs, (e->cap_govs * 2 + 4) * sizeof(*grown));
+		if (grown) {
+			e->govs = grown;
+			e->cap_govs = e->cap_govs * 2 + 4;
+		}
+	}
+	if (i < e->n_govs || e->n_govs < e->cap_govs) {
+		e->govs[i] = *g;
+		if (i == e->n_govs)
+			e->n_govs++;
+	}
+	pthread_mutex_unlock(&e->mu);
+}
+
+/* A peer gone (or the engine stopping) takes its state with it. */
+static void gov_forget(struct jic_sync_engine *e, const char *peer_id)
+{
+	pthread_mutex_lock(&e->mu);
+	for (size_t i = 0; i < e->n_govs; i++) {
+		if (strcmp(e->govs[i].peer_id, peer_id) == 0) {
+			e->govs[i] = e->govs[--e->n_govs];
+			break;
+		}
+	}
+	pthread_mutex_unlock(&e->mu);
+}
+
+static int by_peer(const void *a, const void *b)
+{
+	return strcmp(((const struct jic_sync_gov *)a)->peer_id,
+	              ((const struct jic_sync_gov *)b)->peer_id);
+}
+
+enum jic_rc jic_sync_gov_status(struct jic_sync_engine *e, struct jic_sync_gov **out, size_t *n,
+                                struct jic_diag *d)
+{
+	struct jic_sync_gov *copy = NULL;
+	enum jic_rc rc = JIC_OK;
+	size_t count = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (e)
+		pthread_mutex_lock(&e->mu);
+	count = e ? e->n_govs : 0;
+	copy = calloc(count ? count : 1, sizeof(*copy));
+	if (copy && count)
+		memcpy(copy, e->govs, count * sizeof(*copy));
+	if (e)
+		pthread_mutex_unlock(&e->mu);
+	if (!copy) {
+		rc = jic_fail(d, JIC_ENOMEM, "out of memory");
+		goto out;
+	}
+	qsort(copy, count, sizeof(*copy), by_peer);
+	*out = copy;
+	*n = count;
+out:
+	return rc;
+}
+
+/* application/json, any parameters (a charset). */
+static int gov_json_type(const char *ct)
+{
+	size_t n = strlen(GOV_TYPE);
+
+	return strncasecmp(ct, GOV_TYPE, n) == 0 &&
+	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ' || ct[n] == '\t');
+}
+
+/* The seq an entry claims, for messages; 0 when it claims none. */
+static int64_t seq_of(json_t *entry)
+{
+	json_t *v = json_object_get(entry, "seq");
+
+	return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
+}
+
+/* Hands each entry of one page to the gov function. *progress is 1 when the
+ * page moved this node's head. */
+static enum jic_rc gov_entries(struct poll *p, struct jic_sync_gov *g, json_t *entries,
+                               struct jic_diag *d)
+{
+	struct jic_sync_engine *e = p->w->e;
+	struct jic_diag sub = {0};
+	enum jic_rc rc = JIC_OK;
+	json_t *entry;
+	char *text;
+	size_t i;
+
+	json_array_foreach(entries, i, entry)
+	{
+		if (stopped(p->w))
+			return jic_fail(d, JIC_ENET, "stopped before the end");
+		/* Entries are canonical JSON (sorted keys, integers only), so the
+		 * compact, sorted form gives the gov function what the peer holds;
+		 * the gov layer hashes and verifies it whatever it is. */
+		text =
+		    json_is_object(entry) ? json_dumps(entry, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		if (!text) {
+			g->refused = seq_of(entry);
+			return jic_fail(d, JIC_EUNPROC,
+			                "governance entry %zu of the page is not a JSON object",
+			                i + 1);
+		}
+		memset(&sub, 0, sizeof(sub));
+		rc = e->o.gov(p->s, &e->node, text, strlen(text), &sub);
+		free(text);
+		if (rc == JIC_EEXISTS)
+			continue;
+		if (rc != JIC_OK) {
+			g->refused = seq_of(entry);
+			return jic_fail(d, rc, "governance entry %lld refused: %s",
+			                (long long)g->refused,
+			                sub.msg[0] ? sub.msg : jic_rc_name(rc));
+		}
+		g->applied++;
+	}
+	return JIC_OK;
+}
+
+/* Fetches and applies one page of the peer's log after this node's head;
+ * *more is 1 when another is to follow. */
+static enum jic_rc gov_page(struct poll *p, struct jic_sync_gov *g, int *more, struct jic_diag *d)
+{
+	char target[128], hash[65];
+	json_t *doc = NULL, *entries;
+	json_error_t err;
+	int64_t head = 0, after;
+	enum jic_rc rc;
+
+	*more = 0;
+	rc = jic_store_gov_head(p->s, &head, hash, d);
+	if (rc != JIC_OK)
+		goto out;
+	after = head;
+	snprintf(target, sizeof(target), "/jic/v1/gov/log?after=%lld&limit=%u", (long long)head,
+	         p->w->e->o.gov_limit);
+	jic_sync_reply_fini(&p->r);
+	jic_sync_reply_init(&p->r);
+	rc = jic_sync_call(p->c, "GET", target, NULL, NULL, 0, &p->r, d);
+	if (rc != JIC_OK)
+		goto out;
+	/* A node without a governance API (an older jic, a plain TAXII
+	 * server) has no log to give: nothing to pull, no failure. */
+	if (p->r.status == 404) {
+		g->absent = 1;
+		goto out;
+	}
+	g->absent = 0;
+	if (p->r.status != 200) {
+		/* Redirects, a refused account (401/403) and the rest, as for objects. */
+		rc = check_reply(&p->r, d);
+		goto out;
+	}
+	if (!gov_json_type(p->r.content_type)) {
+		rc = jic_fail(d, JIC_ENET, "the peer's governance log is not application/json");
+		goto out;
+	}
+	doc = json_loadb(p->r.body.data ? p->r.body.data : "", p->r.body.len,
+	                 JSON_REJECT_DUPLICATES, &err);
+	entries = json_object_get(doc, "entries");
+	if (!json_is_object(doc) || !json_is_array(entries) ||
+	    !json_is_boolean(json_object_get(doc, "more"))) {
+		rc = jic_fail(d, JIC_ENET, "the peer's governance log page is malformed");
+		goto out;
+	}
+	rc = gov_entries(p, g, entries, d);
+	if (rc != JIC_OK || !json_is_true(json_object_get(doc, "more")))
+		goto out;
+	rc = jic_store_gov_head(p->s, &head, hash, d);
+	if (rc != JIC_OK)
+		goto out;
+	/* A page announcing more must move the head, or paging would never end. */
+	if (head <= after) {
+		rc = jic_fail(d, JIC_ENET,
+		              "the peer announces more governance entries but its "
+		              "page moved nothing; paging would not end");
+		goto out;
+	}
+	*more = 1;
+out:
+	json_decref(doc);
+	return rc;
+}
+
+/* Pulls the peer's log to its end; records the attempt in g. */
+static void poll_gov(struct worker *w, struct jic_store *s, const struct jic_peer *peer,
+                     struct jic_sync_gov *g)
+{
+	struct jic_sync_engine *e = w->e;
+	struct jic_diag d = {0};
+	struct poll p;
+	char hash[65];
+	unsigned pages = 0;
+	enum jic_rc rc;
+	int more = 1;
+
+	memset(&p, 0, sizeof(p));
+	p.w = w;
+	p.s = s;
+	p.peer = peer;
+	jic_sync_reply_init(&p.r);
+	snprintf(g->peer_id, sizeof(g->peer_id), "%s", peer->id);
+	g->last_attempt_us = jic_time_now_us();
+	rc = open_client(&p, &d);
+	while (rc == JIC_OK && more) {
+		if (stopped(w)) {
+			rc = jic_fail(&d, JIC_ENET, "stopped before the end");
+			break;
+		}
+		if (pages++ >= e->o.pages_max) {
+			rc = jic_fail(&d, JIC_ENET,
+			              "governance log paging never ends: %u pages in "
+			              "one poll",
+			              pages - 1);
+			break;
+		}
+		rc = gov_page(&p, g, &more, &d);
+	}
+	if (jic_store_gov_head(s, &g->head, hash, NULL) != JIC_OK)
+		g->head = 0;
+	if (rc == JIC_OK) {
+		g->last_success_us = jic_time_now_us();
+		g->last_error[0] = '\0';
+		g->failures = 0;
+	} else if (stopped(w)) {
+		jic_log(JIC_LOG_INFO, "sync: %s: governance log: %s", peer->id, d.msg);
+	} else {
+		g->last_error_us = jic_time_now_us();
+		printable(g->last_error, sizeof(g->last_error), d.msg);
+		g->failures++;
+		jic_log(JIC_LOG_WARN, "sync: %s: governance log: %s", peer->id, g->last_error);
+	}
+	gov_publish(e, g);
+	jic_sync_reply_fini(&p.r);
+	jic_sync_client_free(p.c);
+}
+
 /* ---- a peer's thread ---- */
 
 static struct due *due_of(struct due *old, size_t n_old, const char *remote)
@@ -481,10 +740,12 @@ static void *worker_main(void *arg)
 	struct jic_peer *peer = NULL;
 	struct jic_diag d = {0};
 	struct due *dues = NULL;
+	struct jic_sync_gov gov;
 	size_t n_dues = 0;
-	uint64_t seen = wake_count(e), next;
+	uint64_t seen = wake_count(e), next, gov_at = 0;
 	enum jic_rc rc;
 
+	memset(&gov, 0, sizeof(gov));
 	peer = malloc(sizeof(*peer));
 	while (peer && !stopped(w)) {
 		next = now_ms() + e->o.interval_ms;
@@ -493,15 +754,25 @@ static void *worker_main(void *arg)
 			rc = jic_store_peer_get(s, w->peer_id, peer, &d);
 		if (rc == JIC_ENOTFOUND)
 			break;
+		/* The log first: the state it leaves (who is a member) is what
+		 * the data that follows is judged by. */
+		if (rc == JIC_OK && e->o.gov && gov_at <= now_ms()) {
+			poll_gov(w, s, peer, &gov);
+			gov_at = now_ms() + delay_ms(e, gov.failures, &w->seed);
+		}
 		if (rc == JIC_OK)
 			next = poll_due(w, s, peer, &dues, &n_dues);
 		else
 			jic_log(JIC_LOG_WARN, "sync: %s: %s", w->peer_id, d.msg);
+		if (e->o.gov && gov_at < next)
+			next = gov_at;
 		if (wait_until(e, w, next, &seen)) {
 			for (size_t i = 0; i < n_dues; i++)
 				dues[i].at_ms = 0;
+			gov_at = 0;
 		}
 	}
+	gov_forget(e, w->peer_id);
 	free(dues);
 	free(peer);
 	jic_store_close(s);
@@ -614,6 +885,7 @@ static void fill_defaults(struct jic_sync_opts *o)
 	o->body_max = o->body_max ? o->body_max : DEF_BODY_MAX;
 	o->pages_max = o->pages_max ? o->pages_max : DEF_PAGES_MAX;
 	o->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : DEF_TIMEOUT_MS;
+	o->gov_limit = o->gov_limit ? o->gov_limit : DEF_GOV_LIMIT;
 }
 
 static enum jic_rc sync_init_locks(struct jic_sync_engine *e, struct jic_diag *d)
@@ -645,6 +917,7 @@ static void engine_free(struct jic_sync_engine *e, int locks)
 		pthread_mutex_destroy(&e->mu);
 	}
 	jic_crypto_secret_free((char *)e->key);
+	free(e->govs);
 	free(e->db_path);
 	free(e);
 }

@@ -202,7 +202,8 @@ static enum jic_rc put_all(struct jic_store *s, const char *coll, json_t *objs,
 	enum jic_rc rc = JIC_OK;
 	json_t *o;
 
-	json_array_foreach(objs, i, o) {
+	json_array_foreach(objs, i, o)
+	{
 		v[i].id = json_string_value(json_object_get(o, "id"));
 		v[i].type = json_string_value(json_object_get(o, "type"));
 		v[i].spec_version = "2.1";
@@ -416,7 +417,8 @@ static char *reply_pages(struct server *sv, const char *req, int i, enum mode *m
 	if (strstr(req, "next=p2")) {
 		snprintf(body, sizeof(body), "{\"more\":false,\"objects\":[%s]}", obj(3, 1));
 		return http(200, "application/taxii+json;version=2.1",
-		            "X-TAXII-Date-Added-First: " T2 "\r\nX-TAXII-Date-Added-Last: " T2 "\r\n",
+		            "X-TAXII-Date-Added-First: " T2 "\r\nX-TAXII-Date-Added-Last: " T2
+		            "\r\n",
 		            body);
 	}
 	if (strstr(req, "added_after=")) {
@@ -561,10 +563,10 @@ static void run_bad(struct fx *f, int script, long timeout_ms, const char *expec
 	assert_null(strstr(p.last_error, TOKEN));
 }
 
-#define BAD(name, script, timeout, expect)                                                   \
-	static void name(void **state)                                                       \
-	{                                                                                    \
-		run_bad(*state, script, timeout, expect);                                    \
+#define BAD(name, script, timeout, expect)                                                         \
+	static void name(void **state)                                                             \
+	{                                                                                          \
+		run_bad(*state, script, timeout, expect);                                          \
 	}
 BAD(test_redirect, S_REDIRECT, 10000, "redirects (HTTP 302) to http://elsewhere.example/x")
 BAD(test_content_type, S_CTYPE, 10000, "content type 'text/html'")
@@ -704,16 +706,306 @@ static void test_opts(void **state)
 	jic_sync_stop(NULL);
 }
 
+/* ---- the governance log: pulled from this node's head, entry by entry ---- */
+
+enum gov_script { G_PAGES, G_REFUSE, G_ABSENT, G_AUTH, G_STUCK };
+
+/* A stand-in for jic_gov_log_ingest: an entry extends the chain when its seq
+ * is the head's + 1; one that says "bad" is refused. */
+static enum jic_rc gov_ingest(struct jic_store *s, const struct jic_node *node, const char *entry,
+                              size_t len, struct jic_diag *d)
+{
+	json_t *e = json_loadb(entry, len, 0, NULL);
+	int64_t seq, head = 0;
+	char hash[65];
+	enum jic_rc rc;
+
+	(void)node;
+	seq = json_integer_value(json_object_get(e, "seq"));
+	rc = jic_store_gov_head(s, &head, hash, d);
+	if (rc != JIC_OK)
+		goto out;
+	if (seq >= 1 && seq <= head) {
+		rc = JIC_EEXISTS;
+		goto out;
+	}
+	if (seq != head + 1 || json_object_get(e, "bad")) {
+		rc =
+		    jic_fail(d, JIC_EUNPROC, "entry %lld: its hash does not match", (long long)seq);
+		goto out;
+	}
+	/* What the engine hands over is the entry's compact, sorted form. */
+	if (len < 2 || entry[1] != '"' || memchr(entry, ' ', len)) {
+		rc = jic_fail(d, JIC_EUNPROC, "entry %lld is not compact", (long long)seq);
+		goto out;
+	}
+	snprintf(hash, sizeof(hash), "%064lld", (long long)seq);
+	rc = jic_store_gov_append(s, seq, hash, entry, len, d);
+out:
+	json_decref(e);
+	return rc;
+}
+
+static char *entry_of(int seq, int bad)
+{
+	return fmt("{ \"seq\": %d, \"prev\": \"x\", \"act\": {\"type\": \"t\"}%s }", seq,
+	           bad ? ", \"bad\": true" : "");
+}
+
+static char *gov_page(const char *more, int a, int b, int bad_at)
+{
+	char *parts[8] = {0}, *body;
+	int n = 0;
+
+	for (int i = a; i <= b && n < 8; i++)
+		parts[n++] = entry_of(i, i == bad_at);
+	body =
+	    fmt("{\"entries\":[%s%s%s%s%s],\"more\":%s}", n > 0 ? parts[0] : "", n > 1 ? "," : "",
+	        n > 1 ? parts[1] : "", n > 2 ? "," : "", n > 2 ? parts[2] : "", more);
+	for (int i = 0; i < n; i++)
+		free(parts[i]);
+	return body;
+}
+
+static char *reply_gov(struct server *sv, const char *req, int i, enum mode *mode)
+{
+	char *body = NULL, *r;
+
+	(void)i;
+	(void)mode;
+	if (!strstr(req, "GET /jic/v1/gov/log?"))
+		return reply_pages(sv, req, i, mode);
+	switch (sv->script) {
+	case G_ABSENT:
+		return http(404, "application/json", "", "{\"title\":\"no such resource\"}");
+	case G_AUTH:
+		return http(401, "application/json", "", "{\"title\":\"unauthorised\"}");
+	case G_STUCK:
+		/* More, forever, with nothing new in it. */
+		body = fmt("{\"entries\":[],\"more\":true}");
+		break;
+	case G_REFUSE:
+		body = strstr(req, "after=0&") ? gov_page("true", 1, 2, 2)
+		                               : gov_page("false", 3, 3, 0);
+		break;
+	default:
+		if (strstr(req, "after=0&"))
+			body = gov_page("true", 1, 2, 0);
+		else if (strstr(req, "after=2&"))
+			body = gov_page("false", 3, 3, 0);
+		else
+			body = fmt("{\"entries\":[],\"more\":false}");
+		break;
+	}
+	r = http(200, "application/json; charset=utf-8", "", body);
+	free(body);
+	return r;
+}
+
+static void gov_engine_start(struct fx *f, enum gov_script script)
+{
+	struct jic_sync_opts o;
+	struct jic_diag d = {0};
+
+	f->sv.reply = reply_gov;
+	f->sv.script = (int)script;
+	server_start(&f->sv);
+	add_peer(f, "hq", f->sv.port);
+	jic_sync_opts_init(&o);
+	o.db_path = f->path;
+	o.node = &f->node;
+	o.node_key = f->key;
+	o.ingest = ingest;
+	o.gov = gov_ingest;
+	o.gov_limit = 2;
+	o.interval_ms = 60000;
+	o.backoff_max_ms = 120000;
+	o.page_limit = 2;
+	o.pages_max = 5;
+	if (jic_sync_start(&o, &f->e, &d) != JIC_OK)
+		fail_msg("start: %s", d.msg);
+}
+
+/* Waits for the peer's log pull to be attempted after after_us and over. */
+static void wait_gov(struct fx *f, int64_t after_us, struct jic_sync_gov *out)
+{
+	struct jic_sync_gov *list = NULL;
+	size_t n = 0;
+
+	for (int i = 0; i < 3000; i++) {
+		assert_int_equal(jic_sync_gov_status(f->e, &list, &n, NULL), JIC_OK);
+		if (n == 1 && list[0].last_attempt_us > after_us &&
+		    (list[0].last_success_us >= list[0].last_attempt_us ||
+		     list[0].last_error_us >= list[0].last_attempt_us)) {
+			*out = list[0];
+			free(list);
+			return;
+		}
+		free(list);
+		usleep(10000);
+	}
+	fail_msg("the governance log was not pulled");
+}
+
+static int64_t gov_head(struct fx *f)
+{
+	int64_t seq = -1;
+	char hash[65];
+
+	assert_int_equal(jic_store_gov_head(f->s, &seq, hash, NULL), JIC_OK);
+	return seq;
+}
+
+static int gov_requests(struct fx *f, const char *needle)
+{
+	int n = 0;
+
+	pthread_mutex_lock(&f->sv.mu);
+	for (int i = 0; i < f->sv.n_req; i++)
+		n += strstr(f->sv.req[i], needle) != NULL;
+	pthread_mutex_unlock(&f->sv.mu);
+	return n;
+}
+
+static void test_gov_pages(void **state)
+{
+	struct fx *f = *state;
+	struct jic_sync_gov g;
+	struct jic_pull p;
+
+	gov_engine_start(f, G_PAGES);
+	wait_gov(f, 0, &g);
+	assert_string_equal(g.peer_id, "hq");
+	assert_string_equal(g.last_error, "");
+	assert_int_equal(g.applied, 3);
+	assert_int_equal(g.head, 3);
+	assert_int_equal(g.refused, 0);
+	assert_int_equal(g.failures, 0);
+	assert_int_equal(g.absent, 0);
+	assert_int_equal(gov_head(f), 3);
+	assert_int_equal(gov_requests(f, "GET /jic/v1/gov/log?after=0&limit=2 HTTP/1.1"), 1);
+	assert_int_equal(gov_requests(f, "GET /jic/v1/gov/log?after=2&limit=2 HTTP/1.1"), 1);
+	/* The collections are pulled as before, with the same credentials. */
+	wait_attempt(f, 0, &p);
+	assert_int_equal(stored(f), 3);
+	assert_int_equal(gov_requests(f, "Authorization: Bearer " TOKEN "\r\n"),
+	                 n_requests(&f->sv));
+
+	/* The next poll asks from the new head and takes nothing twice. */
+	jic_sync_now(f->e);
+	wait_gov(f, g.last_attempt_us, &g);
+	assert_int_equal(gov_requests(f, "GET /jic/v1/gov/log?after=3&limit=2 "), 1);
+	assert_int_equal(g.applied, 3);
+	assert_int_equal(gov_head(f), 3);
+}
+
+/* A refused entry stops the pull there: the entries before it stay, the
+ * refusal is reported with the entry's seq, and nothing after it is taken. */
+static void test_gov_refused(void **state)
+{
+	struct fx *f = *state;
+	struct jic_sync_gov g;
+
+	gov_engine_start(f, G_REFUSE);
+	wait_gov(f, 0, &g);
+	assert_int_equal(gov_head(f), 1);
+	assert_int_equal(g.applied, 1);
+	assert_int_equal(g.refused, 2);
+	assert_int_equal(g.failures, 1);
+	assert_non_null(strstr(g.last_error, "governance entry 2 refused"));
+	assert_non_null(strstr(g.last_error, "hash does not match"));
+	assert_true(g.last_error_us >= g.last_attempt_us);
+	assert_int_equal(gov_requests(f, "after=1&"), 0);
+}
+
+/* A peer without a governance API is no failure; its data is still pulled. */
+static void test_gov_absent(void **state)
+{
+	struct fx *f = *state;
+	struct jic_sync_gov g;
+	struct jic_pull p;
+
+	gov_engine_start(f, G_ABSENT);
+	wait_gov(f, 0, &g);
+	assert_int_equal(g.absent, 1);
+	assert_string_equal(g.last_error, "");
+	assert_int_equal(g.failures, 0);
+	wait_attempt(f, 0, &p);
+	assert_string_equal(p.last_error, "");
+	assert_int_equal(stored(f), 3);
+}
+
+static void test_gov_auth(void **state)
+{
+	struct fx *f = *state;
+	struct jic_sync_gov g;
+
+	gov_engine_start(f, G_AUTH);
+	wait_gov(f, 0, &g);
+	assert_non_null(strstr(g.last_error, "refused this node's account (HTTP 401)"));
+	assert_int_equal(g.failures, 1);
+	assert_int_equal(gov_head(f), 0);
+}
+
+static void test_gov_stuck(void **state)
+{
+	struct fx *f = *state;
+	struct jic_sync_gov g;
+
+	gov_engine_start(f, G_STUCK);
+	wait_gov(f, 0, &g);
+	assert_non_null(strstr(g.last_error, "paging would not end"));
+	assert_int_equal(gov_requests(f, "GET /jic/v1/gov/log?"), 1);
+}
+
+/* Without a governance function no log is asked for. */
+static void test_gov_off(void **state)
+{
+	struct fx *f = *state;
+	struct jic_sync_gov *list = NULL;
+	struct jic_pull p;
+	size_t n = 1;
+
+	f->sv.reply = reply_gov;
+	server_start(&f->sv);
+	add_peer(f, "hq", f->sv.port);
+	engine_start(f, 10000, 0, 0);
+	wait_attempt(f, 0, &p);
+	assert_int_equal(gov_requests(f, "/jic/v1/gov/"), 0);
+	assert_int_equal(jic_sync_gov_status(f->e, &list, &n, NULL), JIC_OK);
+	assert_int_equal(n, 0);
+	free(list);
+	assert_int_equal(jic_sync_gov_status(NULL, &list, &n, NULL), JIC_OK);
+	assert_int_equal(n, 0);
+	free(list);
+}
+
 int main(void)
 {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_opts), T(test_pull_pages),    T(test_redirect),
-	    T(test_content_type),        T(test_status),        T(test_auth),
-	    T(test_too_big),             T(test_bad_json),      T(test_bad_stix),
-	    T(test_trickle),             T(test_same_next),     T(test_no_advance),
-	    T(test_endless),             T(test_backoff_and_now), T(test_stop_abandons),
+	    cmocka_unit_test(test_opts),
+	    T(test_pull_pages),
+	    T(test_redirect),
+	    T(test_content_type),
+	    T(test_status),
+	    T(test_auth),
+	    T(test_too_big),
+	    T(test_bad_json),
+	    T(test_bad_stix),
+	    T(test_trickle),
+	    T(test_same_next),
+	    T(test_no_advance),
+	    T(test_endless),
+	    T(test_backoff_and_now),
+	    T(test_stop_abandons),
 	    T(test_peers_follow),
+	    T(test_gov_pages),
+	    T(test_gov_refused),
+	    T(test_gov_absent),
+	    T(test_gov_auth),
+	    T(test_gov_stuck),
+	    T(test_gov_off),
 	};
 #undef T
 
