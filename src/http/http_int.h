@@ -93,6 +93,22 @@ enum MHD_Result http_send_error(struct jic_server *srv, struct MHD_Connection *c
 /* Writes the TAXII error object for status into b. */
 enum jic_rc http_error_body(struct jic_buf *b, int status, const char *msg);
 
+/* ---- guard.c: anonymous requests, dissolution, the data audit ---- */
+/* 1 when a request without an Authorization header may go on anonymously
+ * (who NULL): TAXII GETs of discovery, the API root, collections and their
+ * objects (gov then shows only public collections), and POST
+ * /jic/v1/gov/acts (gov decides). Everything else stays 401. */
+int http_anonymous_ok(const char *method, const char *path);
+/* JIC_EDENIED for a write (any method but GET and HEAD) once the coalition is
+ * dissolved: the node is then a read-only archive. */
+enum jic_rc http_writable(struct jic_store *s, const char *method, struct jic_diag *d);
+/* Records one audit row (jic_store_audit_add) when the request read or wrote
+ * a collection's data (objects, object, versions, manifest): who (NULL:
+ * anonymous), the action, the collection's id, the object the path names and
+ * the status answered. Failures are logged only. */
+void http_audit(struct jic_store *s, enum http_route route, const char *method,
+                const char *path, const struct jic_principal *who, int status);
+
 enum http_route http_route_of(const char *path);
 enum http_method http_method_of(const char *method);
 

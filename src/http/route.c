@@ -259,12 +259,17 @@ static enum jic_rc handle(struct jic_server *srv, struct MHD_Connection *c, stru
                           struct jic_principal *who, struct jic_req *req, struct jic_resp *resp,
                           struct jic_diag *d)
 {
+	const char *authz = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	                                                MHD_HTTP_HEADER_AUTHORIZATION);
 	struct params p = { .n = 0 };
 	enum jic_rc rc;
 
-	rc = http_auth(req->store, MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	                                                       MHD_HTTP_HEADER_AUTHORIZATION),
-	               who, d);
+	/* No credentials at all may read what is public; bad ones never do. */
+	if (authz == NULL && http_anonymous_ok(req->method, req->path))
+		req->who = NULL;
+	else if ((rc = http_auth(req->store, authz, who, d)) != JIC_OK)
+		return rc;
+	rc = http_writable(req->store, req->method, d);
 	if (rc != JIC_OK)
 		return rc;
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_param, &p);
@@ -291,7 +296,7 @@ enum MHD_Result http_serve(struct jic_server *srv, struct MHD_Connection *c, str
 	enum http_route route = http_route_of(url);
 	struct jic_diag d = { JIC_OK, "" };
 	struct jic_resp resp = { 0 };
-	struct jic_principal who;
+	struct jic_principal who = { .account_id = "" };
 	struct jic_req req = { .method = method, .path = url, .who = &who };
 	int json_type = route == HR_JIC;
 	enum jic_rc rc;
@@ -309,6 +314,10 @@ enum MHD_Result http_serve(struct jic_server *srv, struct MHD_Connection *c, str
 	if (rc == JIC_OK)
 		rc = handle(srv, c, cx, &who, &req, &resp, &d);
 	jic_store_read_end(req.store);
+	/* Who got in (anonymous, or an account) and touched a collection's data. */
+	if (req.who == NULL || who.account_id[0] != '\0')
+		http_audit(req.store, route, method, url, req.who,
+		           rc == JIC_OK ? (resp.status ? resp.status : 200) : jic_http_status(rc));
 	if (rc != JIC_OK) {
 		jic_buf_fini(&resp.body);
 		return http_send_error(srv, c, cx, route, method, rc, d.msg, json_type);

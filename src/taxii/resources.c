@@ -1,6 +1,7 @@
 /* resources.c — owns the TAXII resources that describe the node: discovery,
  * the API root, the collections list and one collection, plus the lookup that
- * turns a collection key and the caller's rights into access or 404/403.
+ * turns a collection key and the caller's rights into access or 404/403 (401
+ * for an anonymous caller, who reads public collections only).
  * Must not touch: objects or status resources (objects.c, status.c). */
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,13 @@ enum jic_rc taxii_collection_open(const struct taxii_call *t, const char *key, i
 		*can_write = w;
 	goto out;
 unknown:
-	rc = jic_fail(t->d, JIC_ENOTFOUND, "no such collection");
+	/* Without credentials, anything but a public collection needs them
+	 * (TAXII clients then ask for a token); a missing collection answers the
+	 * same, so an anonymous caller learns nothing either. */
+	if (t->req->who == NULL)
+		rc = jic_fail(t->d, JIC_EAUTH, "authentication required");
+	else
+		rc = jic_fail(t->d, JIC_ENOTFOUND, "no such collection");
 out:
 	return rc;
 }

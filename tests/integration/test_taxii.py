@@ -593,7 +593,8 @@ class Taxii(jictest.TestCase):
                    {"auth": "Bearer nonsense"}, {"auth": "Basic !!!"},
                    {"auth": "Digest abc"}):
             self.assertTaxiiError(self.n.get(p, **kw), 401)
-        self.assertTaxiiError(self.n.get("/taxii2/", token=""), 401)
+        # Discovery needs none: anonymous callers may read public collections.
+        self.assertEqual(self.n.get("/taxii2/", token="").status, 200)
 
     def test_errors_403(self):
         r = self.n.post(self.n.objects_path(self.coll), jictest.envelope([indicator("x")]),
