@@ -270,4 +270,8 @@ enum jic_rc gov_account_load(const struct jic_req *req, const char *id, struct j
  * (tokens only; see the callers). */
 int gov_account_manageable(const struct jic_principal *who, const struct jic_account *a);
 
+/* ---- the local audit of data reads and writes (api_audit.c) ---- */
+enum jic_rc gov_audit(const struct jic_req *req, const struct gov_route *rt, struct jic_resp *resp,
+                      struct jic_diag *d);
+
 #endif
