@@ -1,7 +1,8 @@
 /* main.c — jicd, the daemon: parses its options, loads the node key, starts
- * the pull engine and the HTTP(S) server of libjic on a node database made by
- * `jic init`, prints where it serves and waits for SIGTERM or SIGINT to stop
- * gracefully (pulling first, then serving). Must not touch: anything a
+ * the pull engine (collections and the governance log) and the HTTP(S)
+ * server of libjic on a node database made by `jic init`, prints where it
+ * serves and waits for SIGTERM or SIGINT to stop gracefully (pulling first,
+ * then serving). Must not touch: anything a
  * layer of libjic owns; this file only wires them together. */
 #include <errno.h>
 #include <getopt.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "jic/crypto.h"
+#include "jic/gov.h"
 #include "jic/http.h"
 #include "jic/store.h"
 #include "jic/sync.h"
@@ -237,6 +239,9 @@ static int start_sync(const struct args *a, const uint8_t *key, struct jic_sync_
 		o.node = &node;
 		o.node_key = key;
 		o.ingest = jic_taxii_pull_ingest;
+		/* Peers' governance entries are verified and applied by gov; this
+		 * node's own come in through the API (jic_gov_log_submit). */
+		o.gov = jic_gov_log_ingest;
 		if (a->sync_interval_ms)
 			o.interval_ms = a->sync_interval_ms;
 		rc = jic_sync_start(&o, e, &d);
