@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # demo.sh — `make run`: a demo jic node, built from scratch and served until Ctrl-C.
 #
-# Owns the demo node's directory (default ./demo-node, recreated on every run)
-# and nothing else: it only reads tests/data/demo/ and, when it is there,
+# Owns the demo node's directory (default ./demo-node, recreated on every run;
+# the members' signing keys go to its keys/) and nothing else: it only reads
+# tests/data/demo/ (the data set and the coalition's charter) and, when it is there,
 # ../shared/data/attack/ics-attack-18.1.json.xz (never copied into the tree).
 #
 #   scripts/demo.sh          a fresh node: coalition, collections, accounts, data
@@ -104,6 +105,24 @@ for row in "${members[@]}"; do
 	fi
 done
 
+say "signing the coalition's charter: keys for each member, presidency from 2026-01-01"
+mkdir -m 700 "$dir/keys"
+for row in "${members[@]}"; do
+	IFS='|' read -r id _ _ _ <<<"$row"
+	"$jic" member keygen --member "$id" --out "$dir/keys/$id.key" 2>&1 >"$dir/keys/$id.pub" | sed 's/^/  /'
+done
+# The charter's text is tests/data/demo/charter.json; only the public keys are added.
+python3 - "$root/tests/data/demo/charter.json" "$dir/keys" >"$dir/charter.json" <<'PY'
+import json, os, sys
+charter = json.load(open(sys.argv[1], encoding="utf-8"))
+for m in charter["members"]:
+    with open(os.path.join(sys.argv[2], m["id"] + ".pub")) as f:
+        m["key"] = f.read().strip()
+json.dump(charter, sys.stdout, ensure_ascii=False, indent=2)
+PY
+"$jic" charter init "$dir/charter.json" | sed 's/^/  /'
+"$jic" presidency | sed 's/^/  /'
+
 say "loading the demo data set"
 q push "$root/tests/data/demo/coalition.json" --collection coalition
 if [ -f "$ics" ]; then
@@ -115,8 +134,10 @@ fi
 	echo "URL     $url"
 	echo "tokens  (HTTP Basic password with any user name, or Bearer):"
 	echo "$tokens" | sed 's/^/  /'
+	echo "keys    $dir/keys/MEMBER.key: each member's signing key (jic ... --key FILE)"
 	echo "try     curl -su :$admin -H 'Accept: application/taxii+json;version=2.1' $url/api/collections/"
 	echo "        JIC_URL=$url JIC_TOKEN=$admin $jic objects coalition --type report"
+	echo "        JIC_URL=$url JIC_TOKEN=$admin $jic charter show"
 } >"$dir/tokens.txt"
 chmod 600 "$dir/tokens.txt"
 

@@ -113,11 +113,34 @@ class Demo(jictest.TestCase):
             w = cli(tok, "whoami")
             self.assertEqual((w["member"], w["role"]), (member, "delegate"))
             cols = {c["alias"] for c in cli(tok, "collection", "list")["collections"]}
-            self.assertEqual(cols, {"coalition", member + "-only"})
+            # and the public collection the charter made, which anyone reads
+            self.assertEqual(cols, {"coalition", member + "-only", "public"})
             own = cli(tok, "objects", member + "-only")
             self.assertGreater(len(own), 0)
         reports = cli(toks["admin"], "objects", "coalition", "--type", "report")
         self.assertGreater(len(reports), 0)
+        # the coalition's charter: the five members in order, each with its key
+        # file under the demo's keys/, and a chair for today
+        state = cli(toks["admin"], "charter", "show")
+        with open(CHARTER, encoding="utf-8") as f:
+            charter = json.load(f)
+        got = {m["id"]: m for m in state["members"]}
+        for m in charter["members"]:
+            self.assertEqual(got[m["id"]]["kind"], m["kind"])
+            self.assertEqual(got[m["id"]]["status"], "active")
+            with open(os.path.join(node_dir, "keys", m["id"] + ".key")) as f:
+                self.assertEqual(json.load(f)["public"], got[m["id"]]["key"])
+            self.assertEqual(os.stat(os.path.join(node_dir, "keys", m["id"] + ".key")).st_mode
+                             & 0o077, 0)
+        self.assertEqual(state["head"]["seq"], 1)
+        p1 = cli(toks["admin"], "presidency", "--at", "2026-01-01")
+        self.assertEqual(p1["chair"], "sahil")
+        self.assertEqual(p1["next"], "jabal")
+        now = cli(toks["admin"], "presidency")
+        self.assertIn(now["chair"], ["sahil", "jabal", "wadi", "nahr"])
+        r = jictest.run([jictest.JIC, "--url", url, "--token", toks["admin"], "presidency"])
+        self.assertEqual(r.rc, 0, r)
+        self.assertIn("chair:", r.out)
         if os.path.exists(jictest.attack("ics-attack-18.1.json.xz")):
             assets = cli(toks["admin"], "objects", "coalition", "--type", "x-mitre-asset")
             self.assertEqual(len(assets), 18)
