@@ -152,9 +152,11 @@ enum jic_rc cli_nfc(struct cli *c, json_t *v);
 /* The current time as RFC 3339 ("...Z", microseconds) into out. */
 void cli_now(char out[JIC_TIME_LEN]);
 /* Completes act (its "type" and fields) with "by" (k's member), "at" (now)
- * and "nonce", normalises it to NFC, signs its canonical form with k and
- * POSTs {"act","sig"} to /jic/v1/gov/acts. *entry is the new log entry (the
- * caller's). act is modified, not consumed. */
+ * and "nonce", normalises it to NFC and signs its canonical form with k:
+ * *body is {"act","sig"} (the caller's). act is modified, not consumed. */
+enum jic_rc cli_act_sign(struct cli *c, const struct cli_key *k, json_t *act, json_t **body);
+/* cli_act_sign, then POSTs the body to /jic/v1/gov/acts. *entry is the new
+ * log entry (the caller's). act is modified, not consumed. */
 enum jic_rc cli_act_send(struct cli *c, const struct cli_key *k, json_t *act, json_t **entry);
 /* cli_act_send, then prints the entry: "seq N: TYPE by MEMBER", or the
  * entry's JSON with --json. Consumes act (NULL: a usage error, as json_pack

@@ -104,24 +104,21 @@ enum jic_rc cli_nfc(struct cli *c, json_t *v)
 	return rc;
 }
 
-enum jic_rc cli_act_send(struct cli *c, const struct cli_key *k, json_t *act, json_t **entry)
+enum jic_rc cli_act_sign(struct cli *c, const struct cli_key *k, json_t *act, json_t **body)
 {
 	char now[JIC_TIME_LEN], nonce[JIC_UUID_LEN], sig_text[JIC_SIG_TEXT_LEN];
 	uint8_t sig[JIC_SIG_LEN];
-	json_t *body = NULL;
 	char *canon = NULL;
 	size_t len = 0;
 	enum jic_rc rc;
 
-	*entry = NULL;
+	*body = NULL;
 	cli_now(now);
 	jic_crypto_uuid4(nonce);
 	if (json_object_set_new(act, "by", json_string(k->member)) != 0 ||
 	    json_object_set_new(act, "at", json_string(now)) != 0 ||
-	    json_object_set_new(act, "nonce", json_string(nonce)) != 0) {
-		rc = jic_fail(&c->d, JIC_ENOMEM, "out of memory");
-		goto out;
-	}
+	    json_object_set_new(act, "nonce", json_string(nonce)) != 0)
+		return jic_fail(&c->d, JIC_ENOMEM, "out of memory");
 	rc = cli_nfc(c, act);
 	if (rc == JIC_OK)
 		rc = jic_json_canonical(act, &canon, &len, &c->d);
@@ -129,15 +126,24 @@ enum jic_rc cli_act_send(struct cli *c, const struct cli_key *k, json_t *act, js
 		goto out;
 	jic_crypto_sign(k->sk, canon, len, sig);
 	jic_crypto_sig_format(sig, sig_text);
-	body = json_pack("{s:O, s:s}", "act", act, "sig", sig_text);
-	if (!body) {
+	*body = json_pack("{s:O, s:s}", "act", act, "sig", sig_text);
+	if (!*body)
 		rc = jic_fail(&c->d, JIC_ENOMEM, "out of memory");
-		goto out;
-	}
-	rc = cli_call_json(c, "POST", CLI_GOV_PREFIX "acts", body, entry);
 out:
-	json_decref(body);
 	free(canon);
+	return rc;
+}
+
+enum jic_rc cli_act_send(struct cli *c, const struct cli_key *k, json_t *act, json_t **entry)
+{
+	json_t *body = NULL;
+	enum jic_rc rc;
+
+	*entry = NULL;
+	rc = cli_act_sign(c, k, act, &body);
+	if (rc == JIC_OK)
+		rc = cli_call_json(c, "POST", CLI_GOV_PREFIX "acts", body, entry);
+	json_decref(body);
 	return rc;
 }
 
