@@ -482,6 +482,45 @@ static void test_keys_per_stretch_of_membership(void **state)
 	gov_state_free(m->st);
 }
 
+static void test_chair_rule_publishes_with_one_signature(void **state)
+{
+	struct lf_mem mm = {0}, *m = &mm;
+	struct gov_effect fx;
+	(void)state;
+
+	lf_charter(m, "a:full,b:full,c:full", "2027-01-01", 3, "{\"publish\":\"chair\"}");
+	lf_act(m, "2027-01-02", JIC_OK,
+	       "{\"type\":\"statement.draft\",\"by\":\"a\",\"statement\":\"" STATEMENT "\","
+	       "\"version\":1,\"title_en\":\"T\",\"title_ar\":\"ت\",\"text_en\":\"E\","
+	       "\"text_ar\":\"ع\",\"required\":[\"b\",\"c\"]}");
+	lf_act(m, "2027-01-03", JIC_EUNPROC,
+	       "{\"type\":\"statement.publish\",\"by\":\"a\",\"statement\":\"" STATEMENT
+	       "\",\"version\":1}");
+	/* a is not among the required signers. */
+	lf_act(m, "2027-01-03", JIC_EDENIED,
+	       "{\"type\":\"statement.sign\",\"by\":\"a\",\"statement\":\"" STATEMENT
+	       "\",\"version\":1,\"signed_at\":\"2027-01-03T00:00:00Z\",\"signature\":\"%s\"}",
+	       "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	       "AAA==");
+	lf_act(m, "2027-01-03", JIC_OK,
+	       "{\"type\":\"statement.sign\",\"by\":\"b\",\"statement\":\"" STATEMENT
+	       "\",\"version\":1,\"signed_at\":\"2027-01-03T00:00:00Z\",\"signature\":\"%s\"}",
+	       "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	       "AAA==");
+	assert_int_equal(lf_apply(m, "2027-01-04",
+	                          "{\"type\":\"statement.publish\",\"by\":\"a\",\"statement\":"
+	                          "\"" STATEMENT "\",\"version\":1}",
+	                          &fx),
+	                 JIC_OK);
+	assert_int_equal(fx.kind, GOV_FX_PUBLISH);
+	/* Published: no new version, no more signatures. */
+	lf_act(m, "2027-01-05", JIC_EUNPROC,
+	       "{\"type\":\"statement.draft\",\"by\":\"a\",\"statement\":\"" STATEMENT "\","
+	       "\"version\":2,\"title_en\":\"T\",\"title_ar\":\"ت\",\"text_en\":\"E\","
+	       "\"text_ar\":\"ع\"}");
+	gov_state_free(m->st);
+}
+
 /* Copies every HQ entry after `after` to the peer; returns the last rc. */
 struct copy {
 	struct db *f;
@@ -613,9 +652,12 @@ static void test_peer_refuses_forgeries(void **state)
 	assert_int_equal(ingest_json(f, bad), JIC_EUNPROC);
 	json_decref(bad);
 
-	/* The genuine entry. */
+	/* The genuine entry; then a different one at a seq the peer holds. */
 	assert_int_equal_msg(ingest_json(f, e), JIC_OK, f->msg);
 	assert_int_equal(ingest_json(f, e), JIC_EEXISTS);
+	json_object_set_new(json_object_get(e, "act"), "reason", json_string("other"));
+	assert_int_equal(ingest_json(f, e), JIC_EUNPROC);
+	assert_non_null(strstr(f->msg, "differs"));
 	json_decref(e);
 	free(entry);
 
@@ -1027,6 +1069,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_proposals_take_effect, setup, teardown),
 	    cmocka_unit_test(test_invitation_expiry),
 	    cmocka_unit_test(test_keys_per_stretch_of_membership),
+	    cmocka_unit_test(test_chair_rule_publishes_with_one_signature),
 	    cmocka_unit_test_setup_teardown(test_peer_refuses_forgeries, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_publish_statement, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_verify_names_first_bad_entry, setup, teardown),
