@@ -345,6 +345,41 @@ class GovernanceCli(jictest.TestCase):
         sigs1[i] = [s for s in sigs2 if s["signer"] == "jabal"][0]
         self.refused(self.verify(bad, keys), 1)
 
+        # -- a suspension and a reinstatement, each proposed and approved by
+        # every other full member; the suspended member's accounts are refused
+        def decided(proposer, *args):
+            seq = self.ok(self.act(n, proposer, *args)).json["seq"]
+            for m in full:
+                if m != proposer:
+                    self.ok(self.act(n, m, "approve", str(seq)))
+            return seq
+
+        decided("sahil", "member", "suspend", ASSOCIATE, "--reason", "تدقيق / audit")
+        got = {m["id"]: m for m in self.state(n)["members"]}
+        self.assertEqual(got[ASSOCIATE]["status"], "suspended")
+        self.assertEqual(n.get("/jic/v1/whoami", token=self.tokens[ASSOCIATE]).status, 401)
+        decided("jabal", "member", "reinstate", ASSOCIATE)
+        got = {m["id"]: m for m in self.state(n)["members"]}
+        self.assertEqual(got[ASSOCIATE]["status"], "active")
+        self.assertEqual(n.get("/jic/v1/whoami", token=self.tokens[ASSOCIATE]).status, 200)
+
+        # -- an adviser: sahil's delegate accredited to jabal, in force once
+        # jabal consents, then revoked
+        now_us = jictest.parse_ts(jictest.stix_now())
+        r = self.ok(self.act(n, "sahil", "adviser", "accredit", "sahil-delegate", "--host",
+                             "jabal", "--from", jictest.fmt_us(now_us - 3600 * 10**6),
+                             "--until", jictest.fmt_us(now_us + 86400 * 10**6)))
+        acc = r.json["seq"]
+        self.refused(self.act(n, "wadi", "adviser", "consent", str(acc)))  # not the host
+        self.ok(self.act(n, "jabal", "adviser", "consent", str(acc)))
+        (adv,) = [a for a in self.state(n)["advisers"] if a["ref"] == acc]
+        self.assertEqual((adv["account"], adv["host"], adv["consented"]),
+                         ("sahil-delegate", "jabal", True))
+        self.assertIsNone(adv["revoked"])
+        self.ok(self.act(n, "jabal", "adviser", "revoke", str(acc)))
+        (adv,) = [a for a in self.state(n)["advisers"] if a["ref"] == acc]
+        self.assertIsNotNone(adv["revoked"])
+
         # -- a withdrawal: what qamar signed before stays valid, a signature
         # dated after it is refused
         self.ok(self.act(n, "qamar", "member", "withdraw", "--reason", "leaving"))
