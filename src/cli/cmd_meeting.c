@@ -89,7 +89,7 @@ static enum jic_rc convene(struct cli *c, int argc, char **argv)
 	if (!id)
 		jic_crypto_uuid4(uuid);
 	act = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "type", "meeting.convene",
-	                "meeting", id ? id : uuid, "title_en", en, "title_ar", ar, "at", when,
+	                "meeting", id ? id : uuid, "title_en", en, "title_ar", ar, "when", when,
 	                "participants", split_list(parts.data), "guests",
 	                split_list(guests.len ? guests.data : NULL), "agenda", items);
 	items = NULL;
@@ -128,9 +128,9 @@ static enum jic_rc minutes(struct cli *c, int argc, char **argv)
 
 static enum jic_rc list(struct cli *c, int argc, char **argv)
 {
-	static const char *const head[] = {"MEETING", "AT", "TITLE (EN)", "TITLE (AR)",
+	static const char *const head[] = {"MEETING", "WHEN", "TITLE (EN)", "TITLE (AR)",
 	                                   "CONVENED BY"};
-	static const char *const fields[] = {"meeting", "at", "title_en", "title_ar", "by"};
+	static const char *const fields[] = {"meeting", "when", "title_en", "title_ar", "by"};
 	json_t *doc = NULL;
 	enum jic_rc rc;
 
@@ -169,8 +169,8 @@ static void print_ids(const char *label, json_t *arr)
 
 static enum jic_rc show(struct cli *c, int argc, char **argv)
 {
-	static const char *const keys[] = {"meeting", "at",         "title_en",  "title_ar",
-	                                   "by",      "minutes_en", "minutes_ar"};
+	static const char *const keys[] = {"meeting", "when",     "title_en",   "title_ar",
+	                                   "by",      "convened", "minutes_en", "minutes_ar"};
 	const char *id = NULL;
 	struct jic_buf t;
 	json_t *doc = NULL;

@@ -263,12 +263,15 @@ class GovernanceCli(jictest.TestCase):
         meeting = r.json["act"]["meeting"]
         self.assertEqual(r.json["act"]["agenda"], [{"en": "Sector 4, north",
                                                     "ar": "القطاع 4، الشمال"}])
+        self.assertTrue(r.json["act"]["when"].startswith("2026-12-10T10:00:00"), r.json)
         self.ok(self.act(n, chair, "meeting", "minutes", meeting, "--en", "Agreed.",
                          "--ar", "تم الاتفاق."))
         ms = self.ok(n.cli("meeting", "list", json_out=True, token=self.tokens["wadi"])).json
         self.assertEqual([m["meeting"] for m in ms["meetings"]], [meeting])
+        self.assertTrue(ms["meetings"][0]["when"].startswith("2026-12-10T10:00:00"), ms)
         r = self.ok(n.cli("meeting", "show", meeting, token=self.tokens["wadi"]))
         self.assertIn("ملف الحدود", r.out)
+        self.assertIn("2026-12-10T10:00:00", r.out)
         self.assertIn("تم الاتفاق.", r.out)
 
         # -- a joint statement, signed by every full member and published
