@@ -185,6 +185,14 @@ class GovernanceCli(jictest.TestCase):
         self.refused(jictest.run([jictest.JIC, "member", "keygen", "--member", "Not Valid",
                                   "--out", out + "3"]), 2)
         self.assertFalse(os.path.exists(out + "3"))
+        # every governance command has its help
+        top = self.ok(jictest.run([jictest.JIC, "--help"])).out
+        for cmd in ("charter", "gov", "invite", "approve", "invitation", "adviser",
+                    "presidency", "meeting", "statement", "dissolve", "audit", "archive"):
+            self.assertRegex(top, r"\n  %s\s" % cmd)
+            r = self.ok(jictest.run([jictest.JIC, "help", cmd]))
+            self.assertTrue(r.out.startswith("usage: jic %s" % cmd), r)
+        self.assertIn("keygen", self.ok(jictest.run([jictest.JIC, "help", "member"])).out)
         # signing commands need a key file
         self.refused(jictest.run([jictest.JIC, "--url", "http://127.0.0.1:9", "approve",
                                   "2"]), 2)
