@@ -87,14 +87,11 @@ static void copy_seg(char *dst, size_t cap, const char *p, size_t n)
 	dst[i] = '\0';
 }
 
-void http_audit(struct jic_store *s, enum http_route route, const char *method, const char *path,
-                const struct jic_principal *who, int status)
+void http_audit(struct http_auditq *q, struct jic_store *s, enum http_route route,
+                const char *method, const char *path, const struct jic_principal *who, int status)
 {
-	struct jic_diag d = {JIC_OK, ""};
-	struct jic_collection c;
 	struct jic_audit a;
 	struct slices sl;
-	char key[JIC_NAME_MAX * 2];
 	const char *action;
 
 	if (route != HR_OBJECTS && route != HR_OBJECT && route != HR_VERSIONS &&
@@ -120,17 +117,15 @@ void http_audit(struct jic_store *s, enum http_route route, const char *method, 
 		snprintf(a.adviser_of, sizeof(a.adviser_of), "%s", who->adviser_of);
 	}
 	snprintf(a.action, sizeof(a.action), "%s", action);
-	/* The path may name the collection by alias: the record keeps its id, so
-	 * its owner finds it; a key that names none is kept as sent. */
-	copy_seg(key, sizeof(key), sl.p[2], sl.len[2]);
-	if (sl.len[2] < sizeof(key) && jic_store_collection_get(s, key, &c, NULL) == JIC_OK)
-		snprintf(a.collection, sizeof(a.collection), "%s", c.id);
-	else
-		copy_seg(a.collection, sizeof(a.collection), sl.p[2], sl.len[2]);
+	/* The key as the path gives it (an id or an alias): the writer records
+	 * the collection's id (http_audit_write). */
+	copy_seg(a.collection, sizeof(a.collection), sl.p[2], sl.len[2]);
 	if (route == HR_OBJECT || route == HR_VERSIONS)
 		copy_seg(a.object, sizeof(a.object), sl.p[4], sl.len[4]);
 	a.result = status;
-	if (jic_store_audit_add(s, &a, &d) != JIC_OK)
-		jic_log(JIC_LOG_WARN, "audit: cannot record a %s of collection %s: %s", action,
-		        a.collection, d.msg);
+	/* A read is queued; a write is recorded with the write it records. */
+	if (q && q->started && strcmp(action, "read") == 0)
+		http_auditq_push(q, s, &a);
+	else
+		http_audit_write(s, &a, 1);
 }

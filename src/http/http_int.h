@@ -44,6 +44,18 @@ struct http_metrics {
 	atomic_long connections;
 };
 
+/* Audit records of data reads waiting to be written (auditq.c). */
+struct http_auditq {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct jic_audit *v; /* under mu */
+	size_t n, cap;
+	int stop;
+	int started;
+	pthread_t thread;
+	const char *db_path; /* the server's, borrowed */
+};
+
 struct jic_server {
 	struct MHD_Daemon *mhd;
 	struct jic_node node;        /* read once at start; body_max is the cap in force */
@@ -57,6 +69,7 @@ struct jic_server {
 	struct jic_store **stores;
 	size_t n_stores, cap_stores;
 	struct http_metrics metrics;
+	struct http_auditq auditq;
 	struct jic_sync_engine *sync; /* from jic_http_opts, for jic_req */
 	const uint8_t *node_key;
 };
@@ -102,12 +115,29 @@ int http_anonymous_ok(const char *method, const char *path);
 /* JIC_EDENIED for a write (any method but GET and HEAD) once the coalition is
  * dissolved: the node is then a read-only archive. */
 enum jic_rc http_writable(struct jic_store *s, const char *method, struct jic_diag *d);
-/* Records one audit row (jic_store_audit_add) when the request read or wrote
- * a collection's data (objects, object, versions, manifest): who (NULL:
- * anonymous), the action, the collection's id, the object the path names and
- * the status answered. Failures are logged only. */
-void http_audit(struct jic_store *s, enum http_route route, const char *method,
-                const char *path, const struct jic_principal *who, int status);
+/* Records one audit row when the request read or wrote a collection's data
+ * (objects, object, versions, manifest): who (NULL: anonymous), the action,
+ * the collection the path names, the object it names and the status
+ * answered. Writes and deletes are recorded at once with s, reads through q
+ * (NULL or not started: at once too). Failures are logged only. */
+void http_audit(struct http_auditq *q, struct jic_store *s, enum http_route route,
+                const char *method, const char *path, const struct jic_principal *who,
+                int status);
+
+/* ---- auditq.c: the queue of read records and its writer thread ---- */
+/* Writes recs[0..n) with s in one transaction, each collection key turned
+ * into the collection's id when it names one (recs are updated). Failures
+ * are logged only. */
+void http_audit_write(struct jic_store *s, struct jic_audit *recs, size_t n);
+/* Starts the writer (its own connection to db_path, borrowed while it runs). */
+enum jic_rc http_auditq_start(struct http_auditq *q, const char *db_path, struct jic_diag *d);
+/* Queues a copy of a; when the queue is full, writes it and a at once with s,
+ * the calling thread's connection. */
+void http_auditq_push(struct http_auditq *q, struct jic_store *s, const struct jic_audit *a);
+/* Writes what is queued now, with s (before the audit is listed). */
+void http_auditq_flush(struct http_auditq *q, struct jic_store *s);
+/* Writes what is queued and ends the writer; nothing when it never started. */
+void http_auditq_stop(struct http_auditq *q);
 
 enum http_route http_route_of(const char *path);
 enum http_method http_method_of(const char *method);

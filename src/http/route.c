@@ -307,6 +307,9 @@ enum MHD_Result http_serve(struct jic_server *srv, struct MHD_Connection *c, str
 	req.store = http_thread_store(srv, &d);
 	if (req.store == NULL)
 		return http_send_error(srv, c, cx, route, method, d.rc, d.msg, json_type);
+	/* The audit listed holds every read answered before it. */
+	if (route == HR_JIC && strncmp(url, "/jic/v1/audit", 13) == 0)
+		http_auditq_flush(&srv->auditq, req.store);
 	/* A GET only reads: its token check, rights, lookups and query share one
 	 * snapshot and one set of SQLite locks. The answer is built in memory, so
 	 * the snapshot ends before a byte is sent. */
@@ -316,7 +319,7 @@ enum MHD_Result http_serve(struct jic_server *srv, struct MHD_Connection *c, str
 	jic_store_read_end(req.store);
 	/* Who got in (anonymous, or an account) and touched a collection's data. */
 	if (req.who == NULL || who.account_id[0] != '\0')
-		http_audit(req.store, route, method, url, req.who,
+		http_audit(&srv->auditq, req.store, route, method, url, req.who,
 		           rc == JIC_OK ? (resp.status ? resp.status : 200) : jic_http_status(rc));
 	if (rc != JIC_OK) {
 		jic_buf_fini(&resp.body);

@@ -346,6 +346,8 @@ static void server_free(struct jic_server *srv)
 {
 	size_t i;
 
+	/* Requests are over: what they queued for the audit is written now. */
+	http_auditq_stop(&srv->auditq);
 	for (i = 0; i < srv->n_stores; i++)
 		jic_store_close(srv->stores[i]);
 	free(srv->stores);
@@ -388,6 +390,8 @@ enum jic_rc jic_http_start(const struct jic_http_opts *o, struct jic_server **ou
 	rc = srv->db_path ? load_tls(srv, o, loopback, d) : jic_fail(d, JIC_ENOMEM, "out of memory");
 	if (rc == JIC_OK)
 		rc = load_node(srv, o, d);
+	if (rc == JIC_OK)
+		rc = http_auditq_start(&srv->auditq, srv->db_path, d);
 	if (rc == JIC_OK)
 		rc = run_daemon(srv, o, &sa, v6, d);
 	if (rc != JIC_OK)

@@ -137,21 +137,22 @@ static void test_audit(void **state)
 	snprintf(who.adviser_of, sizeof(who.adviser_of), "m2");
 
 	/* Routes that touch no collection's data leave nothing. */
-	http_audit(f->s, HR_COLLECTIONS, "GET", "/api/collections/", &who, 200);
-	http_audit(f->s, HR_COLLECTION, "GET", "/api/collections/coalition/", &who, 200);
-	http_audit(f->s, HR_STATUS, "GET", "/api/status/x/", &who, 200);
-	http_audit(f->s, HR_JIC, "POST", "/jic/v1/members", &who, 201);
-	http_audit(f->s, HR_OBJECTS, "PUT", "/api/collections/coalition/objects/", &who, 405);
+	http_audit(NULL, f->s, HR_COLLECTIONS, "GET", "/api/collections/", &who, 200);
+	http_audit(NULL, f->s, HR_COLLECTION, "GET", "/api/collections/coalition/", &who, 200);
+	http_audit(NULL, f->s, HR_STATUS, "GET", "/api/status/x/", &who, 200);
+	http_audit(NULL, f->s, HR_JIC, "POST", "/jic/v1/members", &who, 201);
+	http_audit(NULL, f->s, HR_OBJECTS, "PUT", "/api/collections/coalition/objects/", &who, 405);
 	audit_all(f, &a, &n);
 	assert_int_equal(n, 0);
 	free(a);
 
-	http_audit(f->s, HR_OBJECTS, "POST", "/api/collections/coalition/objects/", &who, 202);
-	http_audit(f->s, HR_OBJECT, "DELETE", "/api/collections/" COLL "/objects/" OBJ "/", &who,
-	           200);
-	http_audit(f->s, HR_VERSIONS, "GET", "/api/collections/coalition/objects/" OBJ "/versions/",
-	           NULL, 401);
-	http_audit(f->s, HR_MANIFEST, "GET", "/api/collections/no-such/manifest/", &who, 404);
+	http_audit(NULL, f->s, HR_OBJECTS, "POST", "/api/collections/coalition/objects/", &who,
+	           202);
+	http_audit(NULL, f->s, HR_OBJECT, "DELETE", "/api/collections/" COLL "/objects/" OBJ "/",
+	           &who, 200);
+	http_audit(NULL, f->s, HR_VERSIONS, "GET",
+	           "/api/collections/coalition/objects/" OBJ "/versions/", NULL, 401);
+	http_audit(NULL, f->s, HR_MANIFEST, "GET", "/api/collections/no-such/manifest/", &who, 404);
 	audit_all(f, &a, &n);
 	assert_int_equal(n, 4);
 	/* Newest first. */
@@ -188,12 +189,51 @@ static void test_audit(void **state)
 	free(a);
 }
 
+static int64_t audit_count(struct fx *f)
+{
+	struct jic_audit *a = NULL;
+	size_t n = 0;
+
+	assert_int_equal(jic_store_audit_list(f->s, NULL, NULL, 100000, &a, &n, NULL), JIC_OK);
+	free(a);
+	return (int64_t)n;
+}
+
+/* Reads are queued and written by the writer thread, all of them: on a
+ * flush, past the batch size, and at the stop. Writes are written at once. */
+static void test_audit_queue(void **state)
+{
+	struct fx *f = *state;
+	struct jic_principal who = {.role = JIC_ROLE_ANALYST};
+	struct http_auditq q;
+	struct jic_diag d = {0};
+	const char *path = "/api/collections/coalition/objects/";
+
+	snprintf(who.account_id, sizeof(who.account_id), "reader");
+	snprintf(who.member_id, sizeof(who.member_id), "m1");
+	assert_int_equal(http_auditq_start(&q, f->path, &d), JIC_OK);
+	http_audit(&q, f->s, HR_OBJECTS, "POST", path, &who, 202);
+	assert_int_equal(audit_count(f), 1);
+	for (int i = 0; i < 3; i++)
+		http_audit(&q, f->s, HR_OBJECTS, "GET", path, &who, 200);
+	http_auditq_flush(&q, f->s);
+	assert_int_equal(audit_count(f), 4);
+	for (int i = 0; i < 20000; i++)
+		http_audit(&q, f->s, HR_MANIFEST, "GET", "/api/collections/coalition/manifest/",
+		           NULL, 401);
+	http_auditq_stop(&q);
+	assert_int_equal(audit_count(f), 20004);
+	/* Stopping twice, or a queue never started, does nothing. */
+	http_auditq_stop(&q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_anonymous),
 	    cmocka_unit_test_setup_teardown(test_dissolved, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_queue, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
