@@ -423,8 +423,32 @@ class GovernanceCli(jictest.TestCase):
         self.assertEqual(r.out.strip(), "chain sound: %d entries" % head)
         self.refused(jictest.run([jictest.JIC, "audit", "verify", "--db",
                                   self.path("missing.db")]))
-        r = self.ok(n.cli("audit", "list", json_out=True))
-        self.assertIn("records", r.json)
+        # the node's data audit holds the anonymous reads of the public collection
+        recs = self.ok(n.cli("audit", "list", "--collection", public, json_out=True)).json
+        anon = [x for x in recs["records"] if x["action"] == "read" and not x["account"]]
+        self.assertGreater(len(anon), 0, recs)
+        self.ok(n.cli("audit", "list", "--limit", "5"))
+
+        # -- an invitation declined with the invited member's key, and an
+        # expulsion, each decided by every active full member
+        r = self.ok(self.act(n, "wadi", "invite", "bahr", "--name-en", "Bahr Office",
+                             "--name-ar", "مكتب البحر", "--kind", "observer"))
+        inv2 = r.json["seq"]
+        for m in ("sahil", "jabal", "nahr"):
+            self.ok(self.act(n, m, "approve", str(inv2)))
+        bkey, _ = self.keygen("bahr")
+        self.ok(n.cli("invitation", "decline", str(inv2), "--key", bkey))
+        got = {m["id"]: m for m in self.state(n)["members"]}
+        self.assertEqual(got["bahr"]["status"], "declined")
+        self.refused(n.cli("invitation", "accept", str(inv2), "--key", bkey))
+        r = self.ok(self.act(n, "nahr", "member", "expel", ASSOCIATE, "--reason", "breach"))
+        for m in ("sahil", "jabal"):
+            self.ok(self.act(n, m, "approve", str(r.json["seq"])))
+        self.assertEqual({m["id"]: m for m in self.state(n)["members"]}[ASSOCIATE]["status"],
+                         "active")
+        self.ok(self.act(n, "wadi", "approve", str(r.json["seq"])))
+        self.assertEqual({m["id"]: m for m in self.state(n)["members"]}[ASSOCIATE]["status"],
+                         "expelled")
 
         # -- dissolution: proposed, approved, then a read-only archive
         r = self.ok(self.act(n, "sahil", "dissolve", "--reason", "mission complete"))
