@@ -176,6 +176,8 @@ static enum jic_rc client(struct cli *c)
 	o.token = c->token && *c->token ? c->token : NULL;
 	o.ca_file = c->ca;
 	o.timeout_ms = 300000; /* a large push batch may take a while */
+	/* An archive is everything the caller may read, in one answer. */
+	o.body_max = (size_t)1 << 30;
 	return jic_sync_client_new(&o, &c->client, &c->d);
 }
 
