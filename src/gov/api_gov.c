@@ -210,12 +210,13 @@ static int in_array(const json_t *a, const char *s)
 	return 0;
 }
 
-/* Members of the coalition see every meeting; guests only theirs. */
+/* Full and associate members see every meeting; guests (often an
+ * observer's accounts) only theirs. */
 static int is_member(const struct jic_req *req, const struct gov_state *st)
 {
 	const struct gov_member *m = gov_state_member(st, req->who->member_id);
 
-	return m && m->status == GOV_ACTIVE;
+	return m && m->status == GOV_ACTIVE && m->kind != JIC_MEMBER_OBSERVER;
 }
 
 static int sees_meeting(const struct jic_req *req, const struct gov_state *st,

@@ -159,21 +159,23 @@ struct gov_state {
 	int64_t dissolved_us; /* 0 while the coalition lives */
 };
 
-/* What an applied entry asks of the store; ledger.c carries it out. */
+/* What an applied entry asks of the store; ledger.c carries it out. One
+ * entry may settle several pending proposals, each an effect of its own. */
 enum gov_fx_kind {
-	GOV_FX_NONE,
 	GOV_FX_CHARTER,   /* upsert every charter member, create the public collection */
-	GOV_FX_MEMBER,    /* upsert member `member` (accepted) */
-	GOV_FX_STATUS,    /* member `member`'s status changed */
-	GOV_FX_ADVISER,   /* adviser row `adviser` changed */
+	GOV_FX_MEMBER,    /* upsert member m[idx] (accepted) */
+	GOV_FX_STATUS,    /* member m[idx]'s status changed */
+	GOV_FX_ADVISER,   /* adviser row adv[idx] changed */
 	GOV_FX_DISSOLVE,
-	GOV_FX_PUBLISH,   /* statement `statement` was published */
+	GOV_FX_PUBLISH,   /* statement st[idx] was published */
 };
+#define GOV_FX_MAX 8
 struct gov_effect {
-	enum gov_fx_kind kind;
-	size_t member;
-	size_t adviser;
-	size_t statement;
+	size_t n;
+	struct {
+		enum gov_fx_kind kind;
+		size_t idx;
+	} e[GOV_FX_MAX];
 };
 
 struct gov_state *gov_state_new(void);

@@ -371,33 +371,35 @@ static enum jic_rc carry_out(struct jic_store *s, const struct gov_state *st,
 	};
 	const struct gov_member *m;
 	enum jic_rc rc = JIC_OK;
-	size_t i;
+	size_t i, k;
 
-	switch (fx->kind) {
-	case GOV_FX_NONE:
-		break;
-	case GOV_FX_CHARTER:
-		for (i = 0; rc == JIC_OK && i < st->n_m; i++)
-			rc = upsert_member(s, &st->m[i], st->at_us, d);
-		if (rc == JIC_OK)
-			rc = public_collection(s, st, st->at_us, d);
-		break;
-	case GOV_FX_MEMBER:
-		rc = upsert_member(s, &st->m[fx->member], st->at_us, d);
-		break;
-	case GOV_FX_STATUS:
-		m = &st->m[fx->member];
-		rc = jic_store_member_set_status(s, m->id, map[m->status], st->at_us, d);
-		break;
-	case GOV_FX_ADVISER:
-		rc = jic_store_adviser_put(s, &st->adv[fx->adviser], d);
-		break;
-	case GOV_FX_DISSOLVE:
-		rc = jic_store_dissolve(s, st->at_us, d);
-		break;
-	case GOV_FX_PUBLISH:
-		rc = publish(s, st, &st->st[fx->statement], d);
-		break;
+	for (k = 0; rc == JIC_OK && k < fx->n; k++) {
+		size_t idx = fx->e[k].idx;
+
+		switch (fx->e[k].kind) {
+		case GOV_FX_CHARTER:
+			for (i = 0; rc == JIC_OK && i < st->n_m; i++)
+				rc = upsert_member(s, &st->m[i], st->at_us, d);
+			if (rc == JIC_OK)
+				rc = public_collection(s, st, st->at_us, d);
+			break;
+		case GOV_FX_MEMBER:
+			rc = upsert_member(s, &st->m[idx], st->at_us, d);
+			break;
+		case GOV_FX_STATUS:
+			m = &st->m[idx];
+			rc = jic_store_member_set_status(s, m->id, map[m->status], st->at_us, d);
+			break;
+		case GOV_FX_ADVISER:
+			rc = jic_store_adviser_put(s, &st->adv[idx], d);
+			break;
+		case GOV_FX_DISSOLVE:
+			rc = jic_store_dissolve(s, st->at_us, d);
+			break;
+		case GOV_FX_PUBLISH:
+			rc = publish(s, st, &st->st[idx], d);
+			break;
+		}
 	}
 	return rc;
 }

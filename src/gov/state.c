@@ -370,6 +370,16 @@ static enum jic_rc applicable(const struct gov_state *st, const char *type, cons
 	return JIC_OK;
 }
 
+static void fx_add(struct gov_effect *fx, enum gov_fx_kind kind, size_t idx)
+{
+	/* settle() never takes effects past GOV_FX_MAX, so this always fits. */
+	if (fx->n < GOV_FX_MAX) {
+		fx->e[fx->n].kind = kind;
+		fx->e[fx->n].idx = idx;
+		fx->n++;
+	}
+}
+
 /* The proposal takes effect. */
 static enum jic_rc take_effect(struct gov_state *st, struct gov_proposal *p, int64_t seq,
                                int64_t at_us, struct gov_effect *fx, struct jic_diag *d)
@@ -382,7 +392,7 @@ static enum jic_rc take_effect(struct gov_state *st, struct gov_proposal *p, int
 	p->done = 1;
 	if (strcmp(p->type, "dissolve") == 0) {
 		st->dissolved_us = at_us;
-		fx->kind = GOV_FX_DISSOLVE;
+		fx_add(fx, GOV_FX_DISSOLVE, 0);
 		goto out;
 	}
 	if (strcmp(p->type, "member.invite") == 0) {
@@ -416,15 +426,14 @@ static enum jic_rc take_effect(struct gov_state *st, struct gov_proposal *p, int
 		rc = set_status(m, GOV_ACTIVE, seq, at_us, d);
 	else
 		rc = set_status(m, GOV_EXPELLED, seq, at_us, d);
-	fx->kind = GOV_FX_STATUS;
-	fx->member = (size_t)(m - st->m);
+	fx_add(fx, GOV_FX_STATUS, (size_t)(m - st->m));
 out:
 	return rc;
 }
 
-static enum jic_rc propose(struct gov_state *st, int64_t seq, int64_t at_us, const json_t *act,
-                           const char *subject, enum gov_rule_of rule_of, struct gov_effect *fx,
-                           struct jic_diag *d)
+/* A new proposal; settle() decides whether it takes effect at once. */
+static enum jic_rc propose(struct gov_state *st, int64_t seq, const json_t *act,
+                           const char *subject, enum gov_rule_of rule_of, struct jic_diag *d)
 {
 	struct gov_proposal *p = grow(st->p, &st->n_p, sizeof(*p));
 
@@ -442,9 +451,29 @@ static enum jic_rc propose(struct gov_state *st, int64_t seq, int64_t at_us, con
 		return jic_fail(d, JIC_ENOMEM, "out of memory");
 	snprintf(p->approvals[0], JIC_NAME_MAX, "%s", jstr(act, "by"));
 	p->n_approvals = 1;
-	if (rule_met(st, p, at_us))
-		return take_effect(st, p, seq, at_us, fx, d);
 	return JIC_OK;
+}
+
+/* After every entry, in the order proposed: a proposal whose rule is now met
+ * takes effect (an approval, or a voter leaving, may complete it), and one
+ * that no longer applies (its subject left, say) lapses. */
+static enum jic_rc settle(struct gov_state *st, int64_t seq, int64_t at_us, struct gov_effect *fx,
+                          struct jic_diag *d)
+{
+	enum jic_rc rc = JIC_OK;
+	size_t i;
+
+	for (i = 0; rc == JIC_OK && i < st->n_p && !st->dissolved_us; i++) {
+		struct gov_proposal *p = &st->p[i];
+
+		if (p->done)
+			continue;
+		if (applicable(st, p->type, p->act, at_us, NULL) != JIC_OK)
+			p->done = 2;
+		else if (fx->n < GOV_FX_MAX && rule_met(st, p, at_us))
+			rc = take_effect(st, p, seq, at_us, fx, d);
+	}
+	return rc;
 }
 
 /* ---- the acts ---- */
@@ -562,7 +591,7 @@ static enum jic_rc act_charter(struct ctx *c, struct jic_diag *d)
 	if (!s || !gov_state_member(st, s))
 		s = st->m[0].id;
 	snprintf(st->hq_member, sizeof(st->hq_member), "%s", s);
-	c->fx->kind = GOV_FX_CHARTER;
+	fx_add(c->fx, GOV_FX_CHARTER, 0);
 	return JIC_OK;
 }
 
@@ -601,7 +630,7 @@ static enum jic_rc act_invite(struct ctx *c, struct jic_diag *d)
 			return jic_fail(d, JIC_EUNPROC, "proposal %lld already invites '%s'",
 			                (long long)p->seq, id);
 	}
-	return propose(c->st, c->seq, c->at_us, c->act, id, GOV_ADMIT, c->fx, d);
+	return propose(c->st, c->seq, c->act, id, GOV_ADMIT, d);
 }
 
 static enum jic_rc act_member_rule(struct ctx *c, enum gov_rule_of rule_of, struct jic_diag *d)
@@ -619,7 +648,7 @@ static enum jic_rc act_member_rule(struct ctx *c, enum gov_rule_of rule_of, stru
 		return jic_fail(d, JIC_EDENIED, "the member an act is about does not decide on it");
 	if ((rc = applicable(c->st, jstr(c->act, "type"), c->act, c->at_us, d)) != JIC_OK)
 		return rc;
-	return propose(c->st, c->seq, c->at_us, c->act, id, rule_of, c->fx, d);
+	return propose(c->st, c->seq, c->act, id, rule_of, d);
 }
 
 static enum jic_rc act_suspend(struct ctx *c, struct jic_diag *d)
@@ -647,7 +676,7 @@ static enum jic_rc act_dissolve(struct ctx *c, struct jic_diag *d)
 			                "proposal %lld already proposes dissolution",
 			                (long long)c->st->p[i].seq);
 	}
-	return propose(c->st, c->seq, c->at_us, c->act, NULL, GOV_DISSOLVE, c->fx, d);
+	return propose(c->st, c->seq, c->act, NULL, GOV_DISSOLVE, d);
 }
 
 static enum jic_rc act_approve(struct ctx *c, struct jic_diag *d)
@@ -683,8 +712,6 @@ static enum jic_rc act_approve(struct ctx *c, struct jic_diag *d)
 		return jic_fail(d, JIC_ENOMEM, "out of memory");
 	p->approvals = a;
 	snprintf(a[p->n_approvals++], JIC_NAME_MAX, "%s", c->by);
-	if (rule_met(c->st, p, c->at_us))
-		return take_effect(c->st, p, c->seq, c->at_us, c->fx, d);
 	return JIC_OK;
 }
 
@@ -723,8 +750,7 @@ static enum jic_rc act_answer(struct ctx *c, int accept, struct jic_diag *d)
 		if (i == c->st->n_order && (rc = add_order(c->st, idx, d)) != JIC_OK)
 			return rc;
 	}
-	c->fx->kind = GOV_FX_MEMBER;
-	c->fx->member = (size_t)(m - c->st->m);
+	fx_add(c->fx, GOV_FX_MEMBER, (size_t)(m - c->st->m));
 	return JIC_OK;
 }
 
@@ -748,8 +774,7 @@ static enum jic_rc act_withdraw(struct ctx *c, struct jic_diag *d)
 	if (!m || (m->status != GOV_ACTIVE && m->status != GOV_SUSPENDED))
 		return jic_fail(d, JIC_EDENIED, "'%s' is not an active or suspended member", c->by);
 	rc = set_status(m, GOV_WITHDRAWN, c->seq, c->at_us, d);
-	c->fx->kind = GOV_FX_STATUS;
-	c->fx->member = (size_t)(m - c->st->m);
+	fx_add(c->fx, GOV_FX_STATUS, (size_t)(m - c->st->m));
 	return rc;
 }
 
@@ -795,8 +820,7 @@ static enum jic_rc act_accredit(struct ctx *c, struct jic_diag *d)
 	snprintf(a->host, sizeof(a->host), "%s", host_id);
 	a->from_us = from;
 	a->until_us = until;
-	c->fx->kind = GOV_FX_ADVISER;
-	c->fx->adviser = c->st->n_adv - 1;
+	fx_add(c->fx, GOV_FX_ADVISER, c->st->n_adv - 1);
 	return JIC_OK;
 }
 
@@ -827,8 +851,7 @@ static enum jic_rc act_adviser_ref(struct ctx *c, int consent, struct jic_diag *
 		a->consented = 1;
 	else
 		a->revoked_us = c->at_us;
-	c->fx->kind = GOV_FX_ADVISER;
-	c->fx->adviser = (size_t)(a - c->st->adv);
+	fx_add(c->fx, GOV_FX_ADVISER, (size_t)(a - c->st->adv));
 	return JIC_OK;
 }
 
@@ -1192,8 +1215,7 @@ static enum jic_rc act_publish(struct ctx *c, struct jic_diag *d)
 	stm->published_seq = c->seq;
 	stm->published_us = c->at_us;
 	stm->published_version = (int64_t)(v - stm->v) + 1;
-	c->fx->kind = GOV_FX_PUBLISH;
-	c->fx->statement = (size_t)(stm - c->st->st);
+	fx_add(c->fx, GOV_FX_PUBLISH, (size_t)(stm - c->st->st));
 	return JIC_OK;
 }
 
@@ -1295,6 +1317,8 @@ enum jic_rc gov_state_apply(struct gov_state *st, int64_t seq, int64_t at_us, co
 			}
 		}
 	}
+	if (rc == JIC_OK && st->n_p)
+		rc = settle(st, seq, at_us, fx, d);
 	if (rc != JIC_OK)
 		return rc;
 	n = realloc(st->nonces, (st->n_nonces + 1) * sizeof(*n));

@@ -512,12 +512,47 @@ static void test_chair_rule_publishes_with_one_signature(void **state)
 	                          "\"" STATEMENT "\",\"version\":1}",
 	                          &fx),
 	                 JIC_OK);
-	assert_int_equal(fx.kind, GOV_FX_PUBLISH);
+	assert_int_equal(fx.n, 1);
+	assert_int_equal(fx.e[0].kind, GOV_FX_PUBLISH);
 	/* Published: no new version, no more signatures. */
 	lf_act(m, "2027-01-05", JIC_EUNPROC,
 	       "{\"type\":\"statement.draft\",\"by\":\"a\",\"statement\":\"" STATEMENT "\","
 	       "\"version\":2,\"title_en\":\"T\",\"title_ar\":\"ت\",\"text_en\":\"E\","
 	       "\"text_ar\":\"ع\"}");
+	gov_state_free(m->st);
+}
+
+static void test_proposals_settle_when_voters_leave(void **state)
+{
+	struct lf_mem mm = {0}, *m = &mm;
+	struct gov_effect fx;
+	json_t *js;
+	(void)state;
+
+	lf_charter(m, "a:full,b:full,c:full,d:full,e:full", "2027-01-01", 3, NULL);
+	lf_act(m, "2027-01-02", JIC_OK,
+	       "{\"type\":\"member.expel\",\"by\":\"a\",\"member\":\"d\"}");
+	lf_act(m, "2027-01-03", JIC_OK, "{\"type\":\"approve\",\"by\":\"b\",\"ref\":2}");
+	lf_act(m, "2027-01-03", JIC_OK, "{\"type\":\"approve\",\"by\":\"e\",\"ref\":2}");
+	assert_int_equal(gov_state_member(m->st, "d")->status, GOV_ACTIVE);
+	/* c leaves: a, b and e are now every voter but the subject. */
+	assert_int_equal(
+	    lf_apply(m, "2027-01-04", "{\"type\":\"member.withdraw\",\"by\":\"c\"}", &fx), JIC_OK);
+	assert_int_equal(gov_state_member(m->st, "d")->status, GOV_EXPELLED);
+	assert_int_equal(fx.n, 2);
+	assert_int_equal(fx.e[0].kind, GOV_FX_STATUS);
+	assert_int_equal(fx.e[1].kind, GOV_FX_STATUS);
+	/* A proposal about a member who leaves lapses. */
+	lf_act(m, "2027-01-05", JIC_OK,
+	       "{\"type\":\"member.suspend\",\"by\":\"a\",\"member\":\"b\"}");
+	js = gov_state_json(m->st, lf_ts("2027-01-05"));
+	assert_int_equal(json_array_size(json_object_get(js, "pending")), 1);
+	json_decref(js);
+	lf_act(m, "2027-01-06", JIC_OK, "{\"type\":\"member.withdraw\",\"by\":\"b\"}");
+	js = gov_state_json(m->st, lf_ts("2027-01-06"));
+	assert_int_equal(json_array_size(json_object_get(js, "pending")), 0);
+	json_decref(js);
+	lf_act(m, "2027-01-07", JIC_EUNPROC, "{\"type\":\"approve\",\"by\":\"e\",\"ref\":6}");
 	gov_state_free(m->st);
 }
 
@@ -905,19 +940,23 @@ static void test_api(void **state)
 	                     bana = who("b-ana", "b", JIC_ROLE_ANALYST),
 	                     guest = who("guest", "outsider", JIC_ROLE_DELEGATE),
 	                     stranger = who("nobody", "outsider", JIC_ROLE_DELEGATE),
+	                     odel = who("o-del", "o", JIC_ROLE_DELEGATE),
 	                     ddel = who("d-del", "d", JIC_ROLE_DELEGATE);
 	json_t *doc;
 	char *body;
 	int st;
-	const char *c = "{\"name_en\":\"C\",\"name_ar\":\"ت\",\"first_term_start\":\"2020-01-01\","
-	                "\"term_months\":120,\"members\":[{\"id\":\"a\",\"name_en\":\"A\","
-	                "\"name_ar\":\"أ\",\"kind\":\"full\",\"key\":\"%s\"},{\"id\":\"b\","
-	                "\"name_en\":\"B\",\"name_ar\":\"ب\",\"kind\":\"full\",\"key\":\"%s\"}]}";
+	const char *c =
+	    "{\"name_en\":\"C\",\"name_ar\":\"ت\",\"first_term_start\":\"2020-01-01\","
+	    "\"term_months\":120,\"members\":[{\"id\":\"a\",\"name_en\":\"A\","
+	    "\"name_ar\":\"أ\",\"kind\":\"full\",\"key\":\"%s\"},{\"id\":\"b\","
+	    "\"name_en\":\"B\",\"name_ar\":\"ب\",\"kind\":\"full\",\"key\":\"%s\"},{\"id\":\"o\","
+	    "\"name_en\":\"O\",\"name_ar\":\"و\",\"kind\":\"observer\",\"key\":\"%s\"}]}";
 	char cbuf[1024];
 
 	assert_int_equal(call(f, &bdel, "GET", "/jic/v1/gov/state", NULL, &st, NULL),
 	                 JIC_ENOTFOUND);
-	snprintf(cbuf, sizeof(cbuf), c, key_of(f, "a")->text, key_of(f, "b")->text);
+	snprintf(cbuf, sizeof(cbuf), c, key_of(f, "a")->text, key_of(f, "b")->text,
+	         key_of(f, "o")->text);
 	assert_int_equal(call(f, &bdel, "POST", "/jic/v1/gov/charter", cbuf, &st, NULL),
 	                 JIC_EDENIED);
 	assert_int_equal_msg(call(f, &admin, "POST", "/jic/v1/gov/charter", cbuf, &st, &doc),
@@ -966,18 +1005,18 @@ static void test_api(void **state)
 
 	/* State, keys, presidency, node key. */
 	assert_int_equal(call(f, &bana, "GET", "/jic/v1/gov/state", NULL, &st, &doc), JIC_OK);
-	assert_int_equal(json_array_size(json_object_get(doc, "members")), 3);
+	assert_int_equal(json_array_size(json_object_get(doc, "members")), 4);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "head"), "seq")),
 	                 4);
 	assert_false(json_is_true(json_object_get(doc, "dissolved")));
 	json_decref(doc);
 	assert_int_equal(call(f, &bana, "GET", "/jic/v1/gov/keys", NULL, &st, &doc), JIC_OK);
-	assert_int_equal(json_array_size(json_object_get(doc, "members")), 3);
+	assert_int_equal(json_array_size(json_object_get(doc, "members")), 4);
 	assert_string_equal(json_string_value(json_object_get(
-	                        json_array_get(json_object_get(doc, "members"), 2), "key")),
+	                        json_array_get(json_object_get(doc, "members"), 3), "key")),
 	                    key_of(f, "d")->text);
 	assert_true(json_is_null(
-	    json_object_get(json_array_get(json_object_get(doc, "members"), 2), "until")));
+	    json_object_get(json_array_get(json_object_get(doc, "members"), 3), "until")));
 	json_decref(doc);
 	assert_int_equal(
 	    call(f, &bana, "GET", "/jic/v1/gov/presidency?at=2020-02-01", NULL, &st, &doc), JIC_OK);
@@ -1022,6 +1061,13 @@ static void test_api(void **state)
 	assert_non_null(json_string_value(
 	    json_object_get(json_array_get(json_object_get(doc, "versions"), 0), "message")));
 	json_decref(doc);
+	/* An observer is no guest here: it reads none of the coalition's meetings. */
+	assert_int_equal(call(f, &odel, "GET", "/jic/v1/gov/meetings", NULL, &st, &doc), JIC_OK);
+	assert_int_equal(json_array_size(json_object_get(doc, "meetings")), 0);
+	json_decref(doc);
+	assert_int_equal(
+	    call(f, &odel, "GET", "/jic/v1/gov/statements/" STATEMENT, NULL, &st, NULL),
+	    JIC_ENOTFOUND);
 	assert_int_equal(call(f, &stranger, "GET", "/jic/v1/gov/meetings", NULL, &st, &doc),
 	                 JIC_OK);
 	assert_int_equal(json_array_size(json_object_get(doc, "meetings")), 0);
@@ -1069,6 +1115,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_proposals_take_effect, setup, teardown),
 	    cmocka_unit_test(test_invitation_expiry),
 	    cmocka_unit_test(test_keys_per_stretch_of_membership),
+	    cmocka_unit_test(test_proposals_settle_when_voters_leave),
 	    cmocka_unit_test(test_chair_rule_publishes_with_one_signature),
 	    cmocka_unit_test_setup_teardown(test_peer_refuses_forgeries, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_publish_statement, setup, teardown),
