@@ -1,8 +1,10 @@
 /* cmd_audit.c — `jic audit`: `verify` recomputes a node's whole governance
- * chain from its database file (like `jic init`, without a server) and names
- * the first bad entry; `list` shows the node's local audit of data reads and
- * writes (GET /jic/v1/audit). The checks themselves are libjic's
- * (jic_gov_log_verify). */
+ * chain and names the first bad entry — from its database file (like `jic
+ * init`, without a server), or, without --db, from the entries a node serves
+ * (GET /jic/v1/gov/log), replayed into a scratch database that is removed
+ * after; `list` shows the node's local audit of data reads and writes (GET
+ * /jic/v1/audit). The checks themselves are libjic's (jic_gov_log_verify,
+ * jic_gov_log_ingest). */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +12,8 @@
 #include "cli/cli.h"
 #include "jic/gov.h"
 #include "jic/store.h"
+
+#define AUDIT_PAGE 500
 
 static void verdict(struct cli *c, int64_t n, int64_t bad, const char *why)
 {
@@ -27,22 +31,15 @@ static void verdict(struct cli *c, int64_t n, int64_t bad, const char *why)
 	json_decref(doc);
 }
 
-static enum jic_rc verify(struct cli *c, int argc, char **argv)
+/* Verifies the chain held in the database file db. */
+static enum jic_rc verify_db(struct cli *c, const char *db)
 {
-	const char *db = getenv("JIC_DB");
-	const struct cli_opt opts[] = {{"--db", &db}, {NULL}};
 	struct jic_store *s = NULL;
 	struct jic_diag d = {0};
 	char head[65];
 	int64_t n = 0, bad = 0;
 	enum jic_rc rc;
 
-	rc = cli_parse(c, argc, argv, opts, NULL, 0, 0, NULL);
-	if (rc != JIC_OK)
-		return rc;
-	if (!db || !*db)
-		return cli_usage(c,
-		                 "audit verify needs --db PATH (or JIC_DB): the node's database");
 	/* Opening would create a missing database; a typo must not look sound. */
 	if (access(db, R_OK) != 0)
 		return jic_fail(&c->d, JIC_ENOTFOUND, "%s: no such database", db);
@@ -68,6 +65,95 @@ out:
 	if (s)
 		jic_store_close(s);
 	return rc;
+}
+
+/* Replays the server's log page by page into the scratch store s: each
+ * entry is verified against the ones before it as a node pulling it would. */
+static enum jic_rc replay(struct cli *c, struct jic_store *s, int64_t *n, int64_t *bad,
+                          struct jic_diag *d)
+{
+	static const struct jic_node node; /* ingest asks nothing of the node */
+	char target[96], *text;
+	json_t *page = NULL, *e;
+	enum jic_rc rc = JIC_OK;
+	int more = 1;
+	size_t i;
+
+	while (more && rc == JIC_OK) {
+		snprintf(target, sizeof(target), "/jic/v1/gov/log?after=%lld&limit=%d",
+		         (long long)*n, AUDIT_PAGE);
+		rc = cli_call(c, "GET", target, NULL, NULL, 0, &page);
+		if (rc != JIC_OK)
+			break;
+		json_array_foreach(json_object_get(page, "entries"), i, e)
+		{
+			text = json_dumps(e, JSON_COMPACT);
+			rc = text ? jic_gov_log_ingest(s, &node, text, strlen(text), d)
+			          : jic_fail(&c->d, JIC_ENOMEM, "out of memory");
+			free(text);
+			if (rc != JIC_OK) {
+				*bad = json_integer_value(json_object_get(e, "seq"));
+				break;
+			}
+			*n = json_integer_value(json_object_get(e, "seq"));
+		}
+		more = rc == JIC_OK && json_is_true(json_object_get(page, "more")) &&
+		       json_array_size(json_object_get(page, "entries")) > 0;
+		json_decref(page);
+		page = NULL;
+	}
+	return rc;
+}
+
+/* Verifies the chain a node serves, in a scratch database removed after. */
+static enum jic_rc verify_remote(struct cli *c)
+{
+	char dir[] = "/tmp/jic-audit-XXXXXX", path[64], side[80];
+	const char *suffix[] = {"", "-wal", "-shm", "-journal"};
+	struct jic_store *s = NULL;
+	struct jic_diag d = {0};
+	int64_t n = 0, bad = 0;
+	enum jic_rc rc;
+	size_t i;
+
+	if (!mkdtemp(dir))
+		return jic_fail(&c->d, JIC_EIO, "cannot make a scratch directory");
+	snprintf(path, sizeof(path), "%s/log.db", dir);
+	rc = jic_store_open(path, &s, &c->d);
+	if (rc == JIC_OK)
+		rc = replay(c, s, &n, &bad, &d);
+	if (rc == JIC_OK) {
+		verdict(c, n, 0, "");
+	} else if (bad > 0) {
+		verdict(c, n, bad, d.msg);
+		jic_fail(&c->d, JIC_EUNPROC, "%s", d.msg[0] ? d.msg : jic_rc_name(rc));
+		rc = JIC_EUNPROC;
+	}
+	if (s)
+		jic_store_close(s);
+	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		snprintf(side, sizeof(side), "%s%s", path, suffix[i]);
+		unlink(side);
+	}
+	rmdir(dir);
+	return rc;
+}
+
+static enum jic_rc verify(struct cli *c, int argc, char **argv)
+{
+	const char *db = getenv("JIC_DB");
+	const struct cli_opt opts[] = {{"--db", &db}, {NULL}};
+	enum jic_rc rc;
+
+	rc = cli_parse(c, argc, argv, opts, NULL, 0, 0, NULL);
+	if (rc != JIC_OK)
+		return rc;
+	if (db && *db)
+		return verify_db(c, db);
+	if (!c->url || !*c->url)
+		return cli_usage(c,
+		                 "audit verify needs --db PATH (or JIC_DB), or a server (--url)");
+	return verify_remote(c);
 }
 
 static enum jic_rc list(struct cli *c, int argc, char **argv)

@@ -207,11 +207,12 @@ static const struct {
      "Proposes the coalition's dissolution; once the rule is met every node becomes\n"
      "a read-only archive.\n"},
     {"audit", cmd_audit,
-     "usage: jic audit verify --db PATH\n"
+     "usage: jic audit verify [--db PATH]\n"
      "       jic audit list [--collection C] [--limit N]\n"
-     "verify reads the node's database directly (default: $JIC_DB) and recomputes\n"
-     "the governance chain from entry 1: 'chain sound: N entries', or the first bad\n"
-     "entry and exit 1. list shows the audit of reads and writes of your collections.\n"},
+     "verify recomputes the governance chain from entry 1: 'chain sound: N entries',\n"
+     "or the first bad entry and exit 1. With --db (or $JIC_DB) it reads the node's\n"
+     "database directly; without, the entries the server at --url holds, replayed\n"
+     "apart. list shows the audit of reads and writes of your member's collections.\n"},
     {"archive", cmd_archive,
      "usage: jic archive export DIR\n"
      "       jic archive verify DIR\n"

@@ -421,6 +421,9 @@ class GovernanceCli(jictest.TestCase):
         r = self.ok(jictest.run([jictest.JIC, "audit", "verify", "--db", n.db]))
         head = self.state(n)["head"]["seq"]
         self.assertEqual(r.out.strip(), "chain sound: %d entries" % head)
+        # ... and from the entries the node serves, replayed apart
+        r = self.ok(n.cli("audit", "verify", token=self.tokens["wadi"]))
+        self.assertEqual(r.out.strip(), "chain sound: %d entries" % head)
         self.refused(jictest.run([jictest.JIC, "audit", "verify", "--db",
                                   self.path("missing.db")]))
         # the node's data audit holds the anonymous reads of the public collection
@@ -485,6 +488,8 @@ class GovernanceCli(jictest.TestCase):
         jictest.db_exec(n.db, "UPDATE gov_log SET entry = ? WHERE seq = ?",
                         (canonical(entry).decode(), seq))
         r = self.refused(jictest.run([jictest.JIC, "audit", "verify", "--db", n.db]), 1)
+        self.assertIn("entry %d" % seq, r.err)
+        r = self.refused(n.cli("audit", "verify"), 1)
         self.assertIn("entry %d" % seq, r.err)
 
 
