@@ -915,10 +915,12 @@ static enum jic_rc act_convene(struct ctx *c, struct jic_diag *d)
 
 	if ((rc = chair(c->st, c->by, c->at_us, &by, d)) != JIC_OK)
 		return rc;
+	/* The meeting's own time is "when": "at" is the act's, the signer's clock. */
 	if ((rc = need_uuid(c->act, "meeting", &id, d)) != JIC_OK ||
 	    (rc = need_text(c->act, "title_en", 1024, 0, &s, d)) != JIC_OK ||
 	    (rc = need_text(c->act, "title_ar", 1024, 0, &s, d)) != JIC_OK ||
-	    (rc = need_time(c->act, "at", &at, d)) != JIC_OK ||
+	    (json_object_get(c->act, "when") &&
+	     (rc = need_time(c->act, "when", &at, d)) != JIC_OK) ||
 	    (rc = id_list(c->act, "participants", 1, c->st, d)) != JIC_OK ||
 	    (rc = id_list(c->act, "guests", 0, NULL, d)) != JIC_OK)
 		return rc;

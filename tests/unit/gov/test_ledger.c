@@ -238,7 +238,7 @@ static void world(struct db *f)
 	SUBMIT(f, "c", "{\"type\":\"member.expel\",\"by\":\"c\",\"member\":\"s\"}");
 	SUBMIT(f, "a",
 	       "{\"type\":\"meeting.convene\",\"by\":\"a\",\"meeting\":\"" MEETING "\","
-	       "\"title_en\":\"Meeting\",\"title_ar\":\"اجتماع\",\"at\":\"2026-12-01T10:00:00Z\","
+	       "\"title_en\":\"Meeting\",\"title_ar\":\"اجتماع\",\"when\":\"2026-12-01T10:00:00Z\","
 	       "\"participants\":[\"a\",\"b\"],\"guests\":[\"guest\"],"
 	       "\"agenda\":[{\"en\":\"One\",\"ar\":\"واحد\"}]}");
 	SUBMIT(f, "a",
@@ -302,7 +302,7 @@ static void test_rights_matrix(void **state)
 	    {"{\"type\":\"adviser.revoke\",\"by\":\"%s\",\"ref\":9}%.0s", "0100000"},
 	    {"{\"type\":\"meeting.convene\",\"by\":\"%s\",\"meeting\":"
 	     "\"22222222-2222-4222-8222-222222222222\",\"title_en\":\"T\",\"title_ar\":\"ت\","
-	     "\"at\":\"2026-12-01T10:00:00Z\",\"participants\":[\"a\",\"b\"]}%.0s",
+	     "\"when\":\"2026-12-01T10:00:00Z\",\"participants\":[\"a\",\"b\"]}%.0s",
 	     "1000000"},
 	    {"{\"type\":\"meeting.minutes\",\"by\":\"%s\",\"meeting\":\"" MEETING "\","
 	     "\"minutes_en\":\"Met.\",\"minutes_ar\":\"اجتمعنا.\"}%.0s",
@@ -1036,7 +1036,7 @@ static void test_api(void **state)
 	/* Meetings: members see all, guests theirs, others none. */
 	body = signed_body(f, "a",
 	                   "{\"type\":\"meeting.convene\",\"by\":\"a\",\"meeting\":\"" MEETING "\","
-	                   "\"title_en\":\"M\",\"title_ar\":\"م\",\"at\":\"2026-12-01T10:00:00Z\","
+	                   "\"title_en\":\"M\",\"title_ar\":\"م\",\"when\":\"2026-12-01T10:00:00Z\","
 	                   "\"participants\":[\"a\",\"b\"],\"guests\":[\"guest\"]}");
 	assert_int_equal_msg(call(f, &admin, "POST", "/jic/v1/gov/acts", body, &st, NULL), JIC_OK,
 	                     f->msg);

@@ -114,15 +114,19 @@ static void test_withdrawal_mid_term(void **state)
 	lf_act(m, "2027-03-01", JIC_EDENIED,
 	       "{\"type\":\"meeting.convene\",\"by\":\"a\",\"meeting\":"
 	       "\"11111111-1111-4111-8111-111111111111\",\"title_en\":\"T\",\"title_ar\":\"ت\","
-	       "\"at\":\"2027-03-05T10:00:00Z\",\"participants\":[\"b\",\"c\"]}");
+	       "\"when\":\"2027-03-05T10:00:00Z\",\"participants\":[\"b\",\"c\"]}");
 	lf_act(m, "2027-03-01", JIC_EDENIED,
 	       "{\"type\":\"meeting.convene\",\"by\":\"c\",\"meeting\":"
 	       "\"11111111-1111-4111-8111-111111111111\",\"title_en\":\"T\",\"title_ar\":\"ت\","
-	       "\"at\":\"2027-03-05T10:00:00Z\",\"participants\":[\"b\",\"c\"]}");
+	       "\"when\":\"2027-03-05T10:00:00Z\",\"participants\":[\"b\",\"c\"]}");
+	lf_act(m, "2027-03-01", JIC_EINVAL,
+	       "{\"type\":\"meeting.convene\",\"by\":\"b\",\"meeting\":"
+	       "\"11111111-1111-4111-8111-111111111111\",\"title_en\":\"T\",\"title_ar\":\"ت\","
+	       "\"when\":\"next week\",\"participants\":[\"b\",\"c\"]}");
 	lf_act(m, "2027-03-01", JIC_OK,
 	       "{\"type\":\"meeting.convene\",\"by\":\"b\",\"meeting\":"
 	       "\"11111111-1111-4111-8111-111111111111\",\"title_en\":\"T\",\"title_ar\":\"ت\","
-	       "\"at\":\"2027-03-05T10:00:00Z\",\"participants\":[\"b\",\"c\"]}");
+	       "\"when\":\"2027-03-05T10:00:00Z\",\"participants\":[\"b\",\"c\"]}");
 }
 
 static void test_suspended_member_skipped(void **state)
