@@ -520,8 +520,8 @@ static int64_t seq_of(json_t *entry)
 	return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
 }
 
-/* Hands each entry of one page to the gov function. *progress is 1 when the
- * page moved this node's head. */
+/* Hands each entry of one page to the gov function, in order, up to the
+ * first it refuses (whose seq goes into g->refused). */
 static enum jic_rc gov_entries(struct poll *p, struct jic_sync_gov *g, json_t *entries,
                                struct jic_diag *d)
 {
@@ -532,10 +532,12 @@ static enum jic_rc gov_entries(struct poll *p, struct jic_sync_gov *g, json_t *e
 	char *text;
 	size_t i;
 
-	json_array_foreach(entries, i, entry)
-	{
-		if (stopped(p->w))
-			return jic_fail(d, JIC_ENET, "stopped before the end");
+	for (i = 0; rc == JIC_OK && i < json_array_size(entries); i++) {
+		entry = json_array_get(entries, i);
+		if (stopped(p->w)) {
+			rc = jic_fail(d, JIC_ENET, "stopped before the end");
+			break;
+		}
 		/* Entries are canonical JSON (sorted keys, integers only), so the
 		 * compact, sorted form gives the gov function what the peer holds;
 		 * the gov layer hashes and verifies it whatever it is. */
@@ -543,24 +545,25 @@ static enum jic_rc gov_entries(struct poll *p, struct jic_sync_gov *g, json_t *e
 		    json_is_object(entry) ? json_dumps(entry, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 		if (!text) {
 			g->refused = seq_of(entry);
-			return jic_fail(d, JIC_EUNPROC,
-			                "governance entry %zu of the page is not a JSON object",
-			                i + 1);
+			rc = jic_fail(d, JIC_EUNPROC,
+			              "governance entry %zu of the page is not a JSON object",
+			              i + 1);
+			break;
 		}
 		memset(&sub, 0, sizeof(sub));
 		rc = e->o.gov(p->s, &e->node, text, strlen(text), &sub);
 		free(text);
-		if (rc == JIC_EEXISTS)
-			continue;
-		if (rc != JIC_OK) {
+		if (rc == JIC_OK)
+			g->applied++;
+		else if (rc == JIC_EEXISTS)
+			rc = JIC_OK;
+		else {
 			g->refused = seq_of(entry);
-			return jic_fail(d, rc, "governance entry %lld refused: %s",
-			                (long long)g->refused,
-			                sub.msg[0] ? sub.msg : jic_rc_name(rc));
+			jic_fail(d, rc, "governance entry %lld refused: %s", (long long)g->refused,
+			         sub.msg[0] ? sub.msg : jic_rc_name(rc));
 		}
-		g->applied++;
 	}
-	return JIC_OK;
+	return rc;
 }
 
 /* Fetches and applies one page of the peer's log after this node's head;
