@@ -1028,16 +1028,27 @@ static void test_api(void **state)
 	assert_int_equal(
 	    call(f, &bana, "GET", "/jic/v1/gov/presidency?at=2019-02-01", NULL, &st, NULL),
 	    JIC_EINVAL);
+	{
+		struct jic_presidency p;
+
+		assert_int_equal(jic_gov_presidency(f->s, lf_ts("2030-01-01"), &p, NULL), JIC_OK);
+		assert_string_equal(p.chair, "b");
+		assert_int_equal(p.term, 1);
+		assert_string_equal(p.next, "d");
+		assert_int_equal(jic_gov_presidency(f->peer, lf_ts("2030-01-01"), &p, NULL),
+		                 JIC_ENOTFOUND);
+	}
 	assert_int_equal(call(f, &bana, "GET", "/jic/v1/gov/node-key", NULL, &st, &doc), JIC_OK);
 	assert_string_equal(json_string_value(json_object_get(doc, "node")), "hq-node");
 	assert_non_null(strstr(json_string_value(json_object_get(doc, "key")), "ed25519:"));
 	json_decref(doc);
 
 	/* Meetings: members see all, guests theirs, others none. */
-	body = signed_body(f, "a",
-	                   "{\"type\":\"meeting.convene\",\"by\":\"a\",\"meeting\":\"" MEETING "\","
-	                   "\"title_en\":\"M\",\"title_ar\":\"م\",\"when\":\"2026-12-01T10:00:00Z\","
-	                   "\"participants\":[\"a\",\"b\"],\"guests\":[\"guest\"]}");
+	body =
+	    signed_body(f, "a",
+	                "{\"type\":\"meeting.convene\",\"by\":\"a\",\"meeting\":\"" MEETING "\","
+	                "\"title_en\":\"M\",\"title_ar\":\"م\",\"when\":\"2026-12-01T10:00:00Z\","
+	                "\"participants\":[\"a\",\"b\"],\"guests\":[\"guest\"]}");
 	assert_int_equal_msg(call(f, &admin, "POST", "/jic/v1/gov/acts", body, &st, NULL), JIC_OK,
 	                     f->msg);
 	free(body);
