@@ -169,8 +169,10 @@ class GovernanceFederation(jictest.TestCase):
         self.assertIsNotNone(row)
         self.assertIn(row["last_error"], (None, ""), row)
         self.assertEqual(row["head"], 1)
-        # a peer's log pull sits beside the pulls, and jic sync status still works
-        self.assertEqual(self.fed["c"].cli("sync", "status").rc, 0)
+        # a peer's log pull sits beside the pulls in jic sync status
+        r = self.fed["c"].cli("sync", "status")
+        self.assertEqual(r.rc, 0, r)
+        self.assertIn("LOG HEAD", r.out)
         pub = {m: self.public_id(m) for m in MEMBERS}
         self.assertEqual(len(pub[HQ]), 1, pub)
         self.assertEqual(pub, {m: pub[HQ] for m in MEMBERS})
@@ -209,6 +211,18 @@ class GovernanceFederation(jictest.TestCase):
         for auth in ("Bearer jic_not-a-token", "Basic !!!", "Digest x"):
             r = b.get("/api/collections/%s/objects/" % pub, auth=auth)
             self.assertTaxiiError(r, 401)
+        # An act goes to gov without credentials, which takes only an invited
+        # party's answer that way.
+        hq = self.fed[HQ]
+        act = {"type": "member.accept", "by": "x", "at": jictest.stix_now(),
+               "nonce": str(uuid.uuid4()), "ref": 99, "key": self.pub["b"]}
+        r = hq.request("POST", "/jic/v1/gov/acts", body={"act": act, "sig": "AAAA"}, token="",
+                       accept=jictest.JSON, content_type=jictest.JSON)
+        self.assertIn(r.status, (400, 403, 422), r)
+        act["type"] = "member.suspend"
+        r = hq.request("POST", "/jic/v1/gov/acts", body={"act": act, "sig": "AAAA"}, token="",
+                       accept=jictest.JSON, content_type=jictest.JSON)
+        self.assertEqual(r.status, 401, r)
         # An authenticated caller still gets 404 for what it cannot read.
         self.assertTaxiiError(b.get("/api/collections/%s/objects/" % missing), 404)
 
