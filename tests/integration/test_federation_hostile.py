@@ -104,7 +104,13 @@ class Hostile(jictest.TestCase):
         self.assert_refused("cut")
 
     def test_trickle_delays_nobody(self):
+        # a trickle that starts now, so that all of it lies ahead: one already
+        # under way may be given up (the client's low-speed limit) at any moment
         wait_until(self.peer.trickling.is_set, 60, "the trickle to start")
+        first = self.peer.trickles_ended
+        wait_until(lambda: self.peer.trickles_ended > first, 60, "the trickle under way to end")
+        wait_until(lambda: self.node.sync_now() and self.peer.trickling.is_set(), 60,
+                   "a fresh trickle")
         ended = self.peer.trickles_ended
         # the node's own API answers while the trickle goes on
         n = self.node
