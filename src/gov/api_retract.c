@@ -3,8 +3,8 @@
  * purging) in each collection that holds it, so every node that pulls it
  * converges. Decides who may retract and builds the new version from the
  * stored one, byte for byte but for the changed members; a purge keeps only
- * the members STIX requires of the type, so that no content outlives it. The
- * store stores it and purges. Must not touch: other members' objects, or
+ * the common members (who made it, its markings), so that no content outlives
+ * it. The store stores it and purges. Must not touch: other members' objects, or
  * SCOs. */
 #include <stdlib.h>
 #include <string.h>
@@ -364,73 +364,27 @@ static void format_ms(int64_t us, char out[JIC_TIME_LEN])
 
 /* ---- building the new version ---- */
 
-/* What a purging version keeps: the common members every SDO and SRO needs
+/* What a purging version keeps: the common members of every SDO and SRO
  * (created_by_ref and the object markings when present: who vouches for it
- * and who may see it), and the members STIX 2.1 requires of the type, or of
- * which it requires one, so that the version stays valid STIX wherever it is
- * pulled (the nodes check it as any object). Everything else is content. */
-static const char *const purge_common[] = {
+ * and who may see it). Everything else is content, the type's required
+ * members included: the nodes' STIX check accepts a purging retraction
+ * without them. */
+static const char *const purge_keep[] = {
     "type",           "spec_version",        "id",      "created",     "modified",
     "created_by_ref", "object_marking_refs", "revoked", "x_jic_purge", NULL,
 };
 
-struct purge_keep {
-	const char *type;
-	const char *props[6];
-};
-
-/* clang-format off */
-static const struct purge_keep purge_required[] = {
-    {"attack-pattern", {"name"}},
-    {"campaign", {"name"}},
-    {"course-of-action", {"name"}},
-    {"grouping", {"context", "object_refs"}},
-    {"identity", {"name"}},
-    {"incident", {"name"}},
-    {"indicator", {"pattern", "pattern_type", "valid_from"}},
-    {"infrastructure", {"name"}},
-    {"intrusion-set", {"name"}},
-    {"location", {"region", "country", "latitude", "longitude"}},
-    {"malware", {"is_family", "name"}},
-    {"malware-analysis", {"product", "result", "analysis_sco_refs"}},
-    {"note", {"content", "object_refs"}},
-    {"observed-data", {"first_observed", "last_observed", "number_observed", "objects",
-                       "object_refs"}},
-    {"opinion", {"object_refs", "opinion"}},
-    {"report", {"name", "object_refs", "published"}},
-    {"threat-actor", {"name"}},
-    {"tool", {"name"}},
-    {"vulnerability", {"name"}},
-    {"relationship", {"relationship_type", "source_ref", "target_ref"}},
-    {"sighting", {"sighting_of_ref"}},
-    {"language-content", {"object_ref", "contents"}},
-    {"extension-definition", {"name", "schema", "version", "extension_types"}},
-    {NULL, {NULL}},
-};
-/* clang-format on */
-
-/* 1 when a purging version of an object of type keeps member m. */
-static int purge_keeps(const char *type, const struct member *m)
+/* 1 when a purging version keeps member m. */
+static int purge_keeps(const struct member *m)
 {
-	const struct purge_keep *k;
-	size_t i;
-
-	for (i = 0; purge_common[i]; i++)
-		if (key_is(m, purge_common[i]))
+	for (size_t i = 0; purge_keep[i]; i++)
+		if (key_is(m, purge_keep[i]))
 			return 1;
-	for (k = purge_required; k->type; k++) {
-		if (strcmp(k->type, type) != 0)
-			continue;
-		for (i = 0; i < sizeof(k->props) / sizeof(k->props[0]) && k->props[i]; i++)
-			if (key_is(m, k->props[i]))
-				return 1;
-	}
 	return 0;
 }
 
 struct rewrite {
 	struct jic_buf *b;
-	const char *type;
 	const char *modified;
 	int purge;
 	int saw_revoked, saw_purge, first;
@@ -442,7 +396,7 @@ static int copy_member(void *ctx, const struct member *m)
 	struct rewrite *w = ctx;
 	const char *val = NULL;
 
-	if (w->purge && !purge_keeps(w->type, m))
+	if (w->purge && !purge_keeps(m))
 		return 1;
 	if (key_is(m, "modified")) {
 		val = w->modified;
@@ -472,7 +426,7 @@ static int copy_member(void *ctx, const struct member *m)
 static enum jic_rc rewrite(const struct target *t, const char *modified, int purge,
                            struct jic_buf *b, struct jic_diag *d)
 {
-	struct rewrite w = {b, t->type, modified, purge, 0, 0, 1, JIC_OK};
+	struct rewrite w = {b, modified, purge, 0, 0, 1, JIC_OK};
 
 	b->len = 0;
 	w.rc = jic_buf_adds(b, "{");

@@ -725,14 +725,24 @@ static enum jic_rc check_header(const struct ck *c, uint32_t obj, enum kind kind
 	return JIC_OK;
 }
 
+/* A purging retraction ("revoked" and "x_jic_purge" both true) keeps only the
+ * common properties: what its type requires was the content it withdraws
+ * everywhere, so the version that replaces it cannot be asked to carry it. */
+static int is_purge(const struct ck *c, uint32_t obj)
+{
+	return kind_of(c, get(c, obj, "revoked")) == TK_TRUE &&
+	       kind_of(c, get(c, obj, "x_jic_purge")) == TK_TRUE;
+}
+
 static enum jic_rc check_body(const struct ck *c, uint32_t obj, const char *type, enum kind kind)
 {
+	int content = kind != KIND_SDO || !is_purge(c, obj);
 	enum jic_rc rc;
 
 	rc = walk_refs(c, obj, 0, strcmp(type, "observed-data") == 0);
-	if (rc == JIC_OK)
+	if (rc == JIC_OK && content)
 		rc = check_required(c, obj, type);
-	if (rc == JIC_OK)
+	if (rc == JIC_OK && content)
 		rc = check_conditional(c, obj, type);
 	if (rc == JIC_OK && kind == KIND_MARKING)
 		rc = check_marking(c, obj);

@@ -234,6 +234,32 @@ static void test_retraction_flags(void **state)
 	jic_stix_batch_fini(&b);
 }
 
+/* A purging retraction withdraws the content its type requires; a plain
+ * revoked version still needs it. */
+static void test_purge_without_content(void **state)
+{
+	static const char env[] =
+	    "{\"objects\":[{\"type\":\"indicator\",\"spec_version\":\"2.1\","
+	    "\"id\":\"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f\","
+	    "\"created\":\"2020-01-01T00:00:00.000Z\",\"modified\":\"2021-01-01T00:00:00.000Z\","
+	    "\"revoked\":true,\"x_jic_purge\":true},"
+	    "{\"type\":\"indicator\",\"spec_version\":\"2.1\","
+	    "\"id\":\"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f\","
+	    "\"created\":\"2020-01-01T00:00:00.000Z\",\"modified\":\"2021-01-01T00:00:00.000Z\","
+	    "\"revoked\":true}]}";
+	struct jic_stix_batch b;
+	struct jic_diag d;
+
+	(void)state;
+	assert_int_equal(jic_stix_batch_parse(env, strlen(env), &b, &d), JIC_OK);
+	assert_int_equal(b.n, 2);
+	assert_int_equal(b.items[0].rc, JIC_OK);
+	assert_true(b.items[0].purge);
+	assert_int_equal(b.items[1].rc, JIC_EUNPROC);
+	assert_non_null(strstr(b.items[1].reason, "pattern"));
+	jic_stix_batch_fini(&b);
+}
+
 static char *nested(int depth)
 {
 	char *s = malloc((size_t)depth * 2 + 32);
@@ -280,6 +306,7 @@ int main(void)
 	    cmocka_unit_test(test_non_objects),
 	    cmocka_unit_test(test_depth),
 	    cmocka_unit_test(test_retraction_flags),
+	    cmocka_unit_test(test_purge_without_content),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
