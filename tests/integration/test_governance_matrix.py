@@ -33,7 +33,8 @@ PRINCIPALS = ("full", "associate", "observer", "adviser", "guest", "chair", "adm
 # right: the sign row comes before publish (the chair publishes once every
 # full member signed), and the full member approves the pending proposal
 # before the chair's approval settles it. Refusals are HTTP statuses; acts go
-# through the CLI, where 401 and 403 both exit 3 and 404 exits 4.
+# through the CLI, where 401 and 403 both exit 3 (told apart by the error
+# title the CLI prints) and 404 exits 4.
 #
 # Why, in the docs' words (docs/api.md "HTTP", docs/governance.md):
 # - "Roles give no data rights: rights on collections are granted to members":
