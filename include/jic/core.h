@@ -62,6 +62,10 @@ enum jic_rc jic_buf_addf(struct jic_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Appends s as a JSON string literal, quotes included. */
 enum jic_rc jic_buf_add_jstr(struct jic_buf *b, const char *s);
+/* The same for the n bytes at s, which may hold NUL (written as \u0000).
+ * Escapes only '"', '\\' and C0 controls, as RFC 8785 does: the canonical
+ * form (jic_canon_*) relies on that. */
+enum jic_rc jic_buf_add_jstrn(struct jic_buf *b, const char *s, size_t n);
 /* Hands the data (malloc'ed, NUL-terminated, never NULL) to the caller and
  * leaves b empty. */
 char *jic_buf_take(struct jic_buf *b);

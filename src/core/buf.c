@@ -83,32 +83,33 @@ out:
 	return rc;
 }
 
-enum jic_rc jic_buf_add_jstr(struct jic_buf *b, const char *s)
+/* Only '"', '\\' and C0 controls are escaped; "/", DEL and every non-ASCII
+ * byte are written raw, as RFC 8785 asks, so the canonical form (canon.c) and
+ * every other JSON writer share this one escaper. */
+enum jic_rc jic_buf_add_jstrn(struct jic_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + n;
 	const unsigned char *run;
 	enum jic_rc rc;
 	char esc[6];
 
 	rc = jic_buf_add(b, "\"", 1);
-	while (rc == JIC_OK && *p != '\0') {
+	while (rc == JIC_OK && p < end) {
 		/* Copy runs of plain bytes at once; UTF-8 passes through untouched. */
 		run = p;
-		while (*p >= 0x20 && *p != '"' && *p != '\\')
+		while (p < end && *p >= 0x20 && *p != '"' && *p != '\\')
 			p++;
 		if (p > run)
 			rc = jic_buf_add(b, run, (size_t)(p - run));
-		if (rc != JIC_OK || *p == '\0')
+		if (rc != JIC_OK || p == end)
 			break;
 		esc[0] = '\\';
 		switch (*p) {
 		case '"':
-			esc[1] = '"';
-			rc = jic_buf_add(b, esc, 2);
-			break;
 		case '\\':
-			esc[1] = '\\';
+			esc[1] = (char)*p;
 			rc = jic_buf_add(b, esc, 2);
 			break;
 		case '\n':
@@ -133,12 +134,9 @@ enum jic_rc jic_buf_add_jstr(struct jic_buf *b, const char *s)
 			break;
 		default:
 			memcpy(esc, "\\u00", 4);
-			rc = jic_buf_add(b, esc, 4);
-			if (rc == JIC_OK) {
-				esc[0] = hex[*p >> 4];
-				esc[1] = hex[*p & 15];
-				rc = jic_buf_add(b, esc, 2);
-			}
+			esc[4] = hex[*p >> 4];
+			esc[5] = hex[*p & 15];
+			rc = jic_buf_add(b, esc, 6);
 			break;
 		}
 		p++;
@@ -146,6 +144,11 @@ enum jic_rc jic_buf_add_jstr(struct jic_buf *b, const char *s)
 	if (rc == JIC_OK)
 		rc = jic_buf_add(b, "\"", 1);
 	return rc;
+}
+
+enum jic_rc jic_buf_add_jstr(struct jic_buf *b, const char *s)
+{
+	return jic_buf_add_jstrn(b, s, strlen(s));
 }
 
 char *jic_buf_take(struct jic_buf *b)

@@ -32,66 +32,6 @@ static int string_ok(const char *s, size_t n)
 	return 1;
 }
 
-/* Only '"', '\\' and C0 controls are escaped; "/" and DEL and every non-ASCII
- * byte are written raw, as RFC 8785 does. */
-static enum jic_rc add_string(struct jic_buf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	enum jic_rc rc = jic_buf_add(b, "\"", 1);
-	size_t i = 0, run;
-	char esc[6];
-
-	while (rc == JIC_OK && i < n) {
-		run = i;
-		while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
-			i++;
-		if (i > run)
-			rc = jic_buf_add(b, s + run, i - run);
-		if (rc != JIC_OK || i == n)
-			break;
-		esc[0] = '\\';
-		switch (s[i]) {
-		case '"':
-		case '\\':
-			esc[1] = s[i];
-			rc = jic_buf_add(b, esc, 2);
-			break;
-		case '\b':
-			esc[1] = 'b';
-			rc = jic_buf_add(b, esc, 2);
-			break;
-		case '\f':
-			esc[1] = 'f';
-			rc = jic_buf_add(b, esc, 2);
-			break;
-		case '\n':
-			esc[1] = 'n';
-			rc = jic_buf_add(b, esc, 2);
-			break;
-		case '\r':
-			esc[1] = 'r';
-			rc = jic_buf_add(b, esc, 2);
-			break;
-		case '\t':
-			esc[1] = 't';
-			rc = jic_buf_add(b, esc, 2);
-			break;
-		default:
-			esc[1] = 'u';
-			esc[2] = '0';
-			esc[3] = '0';
-			esc[4] = hex[((unsigned char)s[i] >> 4) & 15];
-			esc[5] = hex[(unsigned char)s[i] & 15];
-			rc = jic_buf_add(b, esc, 6);
-			break;
-		}
-		i++;
-	}
-	if (rc == JIC_OK)
-		rc = jic_buf_add(b, "\"", 1);
-	return rc;
-}
-
 static int key_cmp(const void *a, const void *b)
 {
 	/* strcmp compares as unsigned char: the order of the UTF-8 bytes. */
@@ -145,7 +85,7 @@ static enum jic_rc walk_object(struct canon *c, const json_t *v)
 		if (i > 0)
 			rc = jic_buf_add(&c->out, ",", 1);
 		if (rc == JIC_OK)
-			rc = add_string(&c->out, keys[i], strlen(keys[i]));
+			rc = jic_buf_add_jstrn(&c->out, keys[i], strlen(keys[i]));
 		if (rc == JIC_OK)
 			rc = jic_buf_add(&c->out, ":", 1);
 		if (rc == JIC_OK)
@@ -187,7 +127,7 @@ static enum jic_rc walk(struct canon *c, const json_t *v)
 			              c->path[0] ? c->path : "(the value)");
 			break;
 		}
-		rc = add_string(&c->out, json_string_value(v), json_string_length(v));
+		rc = jic_buf_add_jstrn(&c->out, json_string_value(v), json_string_length(v));
 		break;
 	case JSON_INTEGER:
 		rc = jic_buf_addf(&c->out, "%lld", (long long)json_integer_value(v));
