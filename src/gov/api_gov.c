@@ -322,6 +322,25 @@ out:
 	return rc;
 }
 
+/* The log and the state are the coalition's own business: the accounts of
+ * its full and associate members, and the node's admins. Observers "read only
+ * what they are granted"; as guests they see their meetings, not the log that
+ * holds every meeting and draft. */
+static enum jic_rc may_read_log(const struct jic_req *req, struct jic_diag *d)
+{
+	struct jic_member m;
+	enum jic_rc rc;
+
+	if (req->who->role == JIC_ROLE_ADMIN)
+		return JIC_OK;
+	rc = jic_store_member_get(req->store, req->who->member_id, &m, d);
+	if (rc == JIC_OK && m.kind == JIC_MEMBER_OBSERVER)
+		rc = jic_fail(
+		    d, JIC_EDENIED,
+		    "the governance log is for the coalition's full and associate members");
+	return rc;
+}
+
 enum jic_rc gov_gov(const struct jic_req *req, const struct gov_route *rt, struct jic_resp *resp,
                     struct jic_diag *d)
 {
@@ -349,10 +368,12 @@ enum jic_rc gov_gov(const struct jic_req *req, const struct gov_route *rt, struc
 	}
 	if (!gov_is(req, "GET"))
 		return jic_fail(d, JIC_EMETHOD, "method not allowed here");
-	if (strcmp(what, "log") == 0 && rt->n == 2)
-		return get_log(req, resp, d);
-	if (strcmp(what, "state") == 0 && rt->n == 2)
-		return get_state(req, resp, d);
+	if ((strcmp(what, "log") == 0 || strcmp(what, "state") == 0) && rt->n == 2) {
+		rc = may_read_log(req, d);
+		if (rc != JIC_OK)
+			return rc;
+		return what[0] == 'l' ? get_log(req, resp, d) : get_state(req, resp, d);
+	}
 	if (strcmp(what, "node-key") == 0 && rt->n == 2)
 		return get_node_key(req, resp, d);
 	if (strcmp(what, "charter") == 0 || strcmp(what, "acts") == 0)

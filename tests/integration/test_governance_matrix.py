@@ -54,6 +54,8 @@ PRINCIPALS = ("full", "associate", "observer", "adviser", "guest", "chair", "adm
 #   observer's account sees a meeting only as its guest. The CLI reads the
 #   statement before it signs or publishes, so one who may not read it stops
 #   there (404).
+# - The log and the state are for the accounts of full and associate members
+#   and the node's admins: an observer's accounts, the guest's included, 403.
 # - The audit is for delegates and admins (of the owning member; the node's
 #   admins see all): the guest, an analyst, is 403.
 MATRIX = [
@@ -66,8 +68,8 @@ MATRIX = [
     ("write host's only",      404, 404, 404,  403,  404,  404,  404,  401,  401),
     ("read public",             OK,  OK,  OK,   OK,   OK,   OK,   OK,  401,   OK),
     ("delete from coalition",   OK,  OK, 403,   OK,  403,   OK,   OK,  401,  401),
-    ("read state",              OK,  OK,  OK,   OK,   OK,   OK,   OK,  401,  401),
-    ("read log",                OK,  OK,  OK,   OK,   OK,   OK,   OK,  401,  401),
+    ("read state",              OK,  OK, 403,   OK,  403,   OK,   OK,  401,  401),
+    ("read log",                OK,  OK, 403,   OK,  403,   OK,   OK,  401,  401),
     ("convene",                403, 403, 403,  403,  403,   OK,  403,  401,  401),
     ("draft",                  403, 403, 403,  403,  403,   OK,  403,  401,  401),
     ("sign",                    OK, 403, 404,  403,  403,   OK,  404,  401,  401),
