@@ -106,6 +106,11 @@ enum jic_rc cli_seg(struct cli *c, struct jic_buf *b, const char *s);
  * then suffix when not NULL. */
 enum jic_rc cli_path(struct cli *c, struct jic_buf *b, const char *prefix, const char *seg,
                      const char *suffix);
+/* Parses argv as exactly one positional argument, the id (*id points into
+ * argv; NULL on a usage error), and sends method without a body to prefix,
+ * the id percent-encoded, then suffix when not NULL. *out as for cli_call. */
+enum jic_rc cli_call_id(struct cli *c, int argc, char **argv, const char *method,
+                        const char *prefix, const char *suffix, const char **id, json_t **out);
 /* Resolves a collection id or alias to its id through /jic/v1/collections. */
 enum jic_rc cli_collection_id(struct cli *c, const char *key, char id[JIC_NAME_MAX]);
 
@@ -134,6 +139,9 @@ void cli_list(struct cli *c, json_t *doc, const char *key, const char *const *he
               const char *const *fields, size_t ncol);
 /* Prints doc with --json, otherwise the fields keys of doc. Consumes doc. */
 void cli_show(struct cli *c, json_t *doc, const char *const *keys, size_t n);
+/* Prints what a request without an answer did: "WHAT ID WORD", or with
+ * --json {"WHAT": ID, "WORD": true} ("peer p1 removed"). */
+void cli_done(struct cli *c, const char *what, const char *id, const char *word);
 
 /* ---- governance: member keys and signed acts (sign.c) ---- */
 /* A member's key file, loaded: the secret key lives in sodium memory. */

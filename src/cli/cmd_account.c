@@ -33,19 +33,12 @@ static enum jic_rc list(struct cli *c, int argc, char **argv)
 static enum jic_rc one(struct cli *c, int argc, char **argv, const char *method, const char *action)
 {
 	const char *id = NULL;
-	struct jic_buf t;
 	json_t *doc = NULL;
 	enum jic_rc rc;
 
-	jic_buf_init(&t);
-	rc = cli_parse(c, argc, argv, NULL, &id, 1, 1, NULL);
-	if (rc == JIC_OK)
-		rc = cli_path(c, &t, "/jic/v1/accounts/", id, action);
-	if (rc == JIC_OK)
-		rc = cli_call(c, method, t.data, NULL, NULL, 0, &doc);
+	rc = cli_call_id(c, argc, argv, method, "/jic/v1/accounts/", action, &id, &doc);
 	if (rc == JIC_OK)
 		cli_show(c, doc, fields, N_FIELDS);
-	jic_buf_fini(&t);
 	return rc;
 }
 

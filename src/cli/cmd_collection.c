@@ -47,19 +47,12 @@ static void show_one(struct cli *c, json_t *doc)
 static enum jic_rc show(struct cli *c, int argc, char **argv)
 {
 	const char *key = NULL;
-	struct jic_buf t;
 	json_t *doc = NULL;
 	enum jic_rc rc;
 
-	jic_buf_init(&t);
-	rc = cli_parse(c, argc, argv, NULL, &key, 1, 1, NULL);
-	if (rc == JIC_OK)
-		rc = cli_path(c, &t, "/jic/v1/collections/", key, NULL);
-	if (rc == JIC_OK)
-		rc = cli_call(c, "GET", t.data, NULL, NULL, 0, &doc);
+	rc = cli_call_id(c, argc, argv, "GET", "/jic/v1/collections/", NULL, &key, &doc);
 	if (rc == JIC_OK)
 		show_one(c, doc);
-	jic_buf_fini(&t);
 	return rc;
 }
 
@@ -100,26 +93,13 @@ static enum jic_rc add(struct cli *c, int argc, char **argv)
 static enum jic_rc del(struct cli *c, int argc, char **argv)
 {
 	const char *key = NULL;
-	struct jic_buf t;
 	json_t *doc = NULL;
 	enum jic_rc rc;
 
-	jic_buf_init(&t);
-	rc = cli_parse(c, argc, argv, NULL, &key, 1, 1, NULL);
-	if (rc == JIC_OK)
-		rc = cli_path(c, &t, "/jic/v1/collections/", key, NULL);
-	if (rc == JIC_OK)
-		rc = cli_call(c, "DELETE", t.data, NULL, NULL, 0, &doc);
+	rc = cli_call_id(c, argc, argv, "DELETE", "/jic/v1/collections/", NULL, &key, &doc);
 	json_decref(doc);
-	if (rc == JIC_OK && c->json) {
-		doc = json_pack("{s:s, s:b}", "collection", key, "deleted", 1);
-		if (doc)
-			cli_print_json(doc);
-		json_decref(doc);
-	} else if (rc == JIC_OK) {
-		printf("collection %s deleted\n", key);
-	}
-	jic_buf_fini(&t);
+	if (rc == JIC_OK)
+		cli_done(c, "collection", key, "deleted");
 	return rc;
 }
 

@@ -172,16 +172,10 @@ static enum jic_rc show(struct cli *c, int argc, char **argv)
 	static const char *const keys[] = {"meeting", "when",     "title_en",   "title_ar",
 	                                   "by",      "convened", "minutes_en", "minutes_ar"};
 	const char *id = NULL;
-	struct jic_buf t;
 	json_t *doc = NULL;
 	enum jic_rc rc;
 
-	jic_buf_init(&t);
-	rc = cli_parse(c, argc, argv, NULL, &id, 1, 1, NULL);
-	if (rc == JIC_OK)
-		rc = cli_path(c, &t, "/jic/v1/gov/meetings/", id, NULL);
-	if (rc == JIC_OK)
-		rc = cli_call(c, "GET", t.data, NULL, NULL, 0, &doc);
+	rc = cli_call_id(c, argc, argv, "GET", "/jic/v1/gov/meetings/", NULL, &id, &doc);
 	if (rc != JIC_OK || c->json) {
 		if (rc == JIC_OK)
 			cli_print_json(doc);
@@ -193,7 +187,6 @@ static enum jic_rc show(struct cli *c, int argc, char **argv)
 	print_texts(json_object_get(doc, "agenda"), "en", "ar", "agenda");
 out:
 	json_decref(doc);
-	jic_buf_fini(&t);
 	return rc;
 }
 

@@ -246,19 +246,12 @@ static enum jic_rc list(struct cli *c, int argc, char **argv)
 static enum jic_rc show(struct cli *c, int argc, char **argv)
 {
 	const char *id = NULL;
-	struct jic_buf t;
 	json_t *doc = NULL;
 	enum jic_rc rc;
 
-	jic_buf_init(&t);
-	rc = cli_parse(c, argc, argv, NULL, &id, 1, 1, NULL);
-	if (rc == JIC_OK)
-		rc = cli_path(c, &t, "/jic/v1/peers/", id, NULL);
-	if (rc == JIC_OK)
-		rc = cli_call(c, "GET", t.data, NULL, NULL, 0, &doc);
+	rc = cli_call_id(c, argc, argv, "GET", "/jic/v1/peers/", NULL, &id, &doc);
 	if (rc == JIC_OK)
 		show_peer(c, doc);
-	jic_buf_fini(&t);
 	return rc;
 }
 
@@ -303,38 +296,17 @@ static enum jic_rc add(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
-/* Prints what a DELETE did (the server answers 204, no body). */
-static void done(struct cli *c, const char *what, const char *id, const char *word)
-{
-	json_t *doc;
-
-	if (!c->json) {
-		printf("%s %s %s\n", what, id, word);
-		return;
-	}
-	doc = json_pack("{s:s, s:b}", what, id, word, 1);
-	if (doc)
-		cli_print_json(doc);
-	json_decref(doc);
-}
-
 static enum jic_rc del(struct cli *c, int argc, char **argv)
 {
 	const char *id = NULL;
-	struct jic_buf t;
 	json_t *doc = NULL;
 	enum jic_rc rc;
 
-	jic_buf_init(&t);
-	rc = cli_parse(c, argc, argv, NULL, &id, 1, 1, NULL);
-	if (rc == JIC_OK)
-		rc = cli_path(c, &t, "/jic/v1/peers/", id, NULL);
-	if (rc == JIC_OK)
-		rc = cli_call(c, "DELETE", t.data, NULL, NULL, 0, &doc);
+	/* The server answers 204, no body. */
+	rc = cli_call_id(c, argc, argv, "DELETE", "/jic/v1/peers/", NULL, &id, &doc);
 	json_decref(doc);
 	if (rc == JIC_OK)
-		done(c, "peer", id, "removed");
-	jic_buf_fini(&t);
+		cli_done(c, "peer", id, "removed");
 	return rc;
 }
 
@@ -384,7 +356,7 @@ static enum jic_rc unpull(struct cli *c, int argc, char **argv)
 		rc = cli_call(c, "DELETE", t.data, NULL, NULL, 0, &doc);
 	json_decref(doc);
 	if (rc == JIC_OK)
-		done(c, "pull", pos[1], "removed");
+		cli_done(c, "pull", pos[1], "removed");
 	jic_buf_fini(&t);
 	return rc;
 }

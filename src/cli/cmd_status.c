@@ -21,21 +21,15 @@ static void print_status(json_t *doc)
 enum jic_rc cmd_status(struct cli *c, int argc, char **argv)
 {
 	const char *id = NULL;
-	struct jic_buf t;
 	json_t *doc = NULL;
 	enum jic_rc rc;
 
-	jic_buf_init(&t);
-	rc = cli_parse(c, argc - 1, argv + 1, NULL, &id, 1, 1, NULL);
-	if (rc == JIC_OK)
-		rc = cli_path(c, &t, JIC_TAXII_API_ROOT "status/", id, "/");
-	if (rc == JIC_OK)
-		rc = cli_call(c, "GET", t.data, NULL, NULL, 0, &doc);
+	rc =
+	    cli_call_id(c, argc - 1, argv + 1, "GET", JIC_TAXII_API_ROOT "status/", "/", &id, &doc);
 	if (rc == JIC_OK && c->json)
 		cli_print_json(doc);
 	else if (rc == JIC_OK)
 		print_status(doc);
 	json_decref(doc);
-	jic_buf_fini(&t);
 	return rc;
 }

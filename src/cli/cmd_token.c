@@ -66,19 +66,12 @@ static enum jic_rc create(struct cli *c, int argc, char **argv)
 static enum jic_rc revoke(struct cli *c, int argc, char **argv)
 {
 	const char *id = NULL;
-	struct jic_buf t;
 	json_t *doc = NULL;
 	enum jic_rc rc;
 
-	jic_buf_init(&t);
-	rc = cli_parse(c, argc, argv, NULL, &id, 1, 1, NULL);
-	if (rc == JIC_OK)
-		rc = cli_path(c, &t, "/jic/v1/tokens/", id, NULL);
-	if (rc == JIC_OK)
-		rc = cli_call(c, "DELETE", t.data, NULL, NULL, 0, &doc);
+	rc = cli_call_id(c, argc, argv, "DELETE", "/jic/v1/tokens/", NULL, &id, &doc);
 	if (rc == JIC_OK)
 		cli_show(c, doc, fields, N_FIELDS);
-	jic_buf_fini(&t);
 	return rc;
 }
 

@@ -291,6 +291,23 @@ enum jic_rc cli_path(struct cli *c, struct jic_buf *b, const char *prefix, const
 	return JIC_OK;
 }
 
+enum jic_rc cli_call_id(struct cli *c, int argc, char **argv, const char *method,
+                        const char *prefix, const char *suffix, const char **id, json_t **out)
+{
+	struct jic_buf t;
+	enum jic_rc rc;
+
+	*out = NULL;
+	jic_buf_init(&t);
+	rc = cli_parse(c, argc, argv, NULL, id, 1, 1, NULL);
+	if (rc == JIC_OK)
+		rc = cli_path(c, &t, prefix, *id, suffix);
+	if (rc == JIC_OK)
+		rc = cli_call(c, method, t.data, NULL, NULL, 0, out);
+	jic_buf_fini(&t);
+	return rc;
+}
+
 static enum jic_rc find_alias(struct cli *c, json_t *doc, const char *key, char id[JIC_NAME_MAX])
 {
 	json_t *list = json_object_get(doc, "collections"), *o;
@@ -465,6 +482,20 @@ void cli_show(struct cli *c, json_t *doc, const char *const *keys, size_t n)
 		cli_print_json(doc);
 	else
 		cli_print_fields(doc, keys, n);
+	json_decref(doc);
+}
+
+void cli_done(struct cli *c, const char *what, const char *id, const char *word)
+{
+	json_t *doc;
+
+	if (!c->json) {
+		printf("%s %s %s\n", what, id, word);
+		return;
+	}
+	doc = json_pack("{s:s, s:b}", what, id, word, 1);
+	if (doc)
+		cli_print_json(doc);
 	json_decref(doc);
 }
 
