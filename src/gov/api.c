@@ -121,6 +121,40 @@ const char *gov_param(const struct jic_req *req, const char *key)
 	return NULL;
 }
 
+enum jic_rc gov_limit(const struct jic_req *req, size_t def, size_t max, size_t *out,
+                      struct jic_diag *d)
+{
+	const char *s = gov_param(req, "limit");
+	char *end = NULL;
+	unsigned long v;
+
+	*out = def;
+	if (!s)
+		return JIC_OK;
+	/* strtoul would take a sign or blanks first: a number starts with a digit. */
+	if (*s < '0' || *s > '9')
+		return jic_fail(d, JIC_EINVAL, "limit must be a number from 1 to %zu", max);
+	v = strtoul(s, &end, 10);
+	if (*end || v == 0 || v > max)
+		return jic_fail(d, JIC_EINVAL, "limit must be a number from 1 to %zu", max);
+	*out = v;
+	return JIC_OK;
+}
+
+json_t *gov_rows(const void *items, size_t n, size_t size, gov_row_fn row)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; arr && i < n; i++) {
+		if (json_array_append_new(arr, row((const char *)items + i * size)) != 0) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	}
+	return arr;
+}
+
 int gov_is(const struct jic_req *req, const char *m)
 {
 	return req->method && strcmp(req->method, m) == 0;

@@ -11,33 +11,16 @@
 #define AUDIT_DEFAULT 100
 #define AUDIT_MAX 10000
 
-/* ?limit=N, 1..AUDIT_MAX. */
-static enum jic_rc audit_limit(const struct jic_req *req, size_t *max, struct jic_diag *d)
-{
-	const char *s = gov_param(req, "limit");
-	char *end = NULL;
-	unsigned long v;
-
-	*max = AUDIT_DEFAULT;
-	if (!s)
-		return JIC_OK;
-	if (*s < '0' || *s > '9')
-		return jic_fail(d, JIC_EINVAL, "limit must be a number from 1 to %d", AUDIT_MAX);
-	v = strtoul(s, &end, 10);
-	if (*end || v == 0 || v > AUDIT_MAX)
-		return jic_fail(d, JIC_EINVAL, "limit must be a number from 1 to %d", AUDIT_MAX);
-	*max = v;
-	return JIC_OK;
-}
-
 /* An empty text (an anonymous reader has no account) is null. */
 static json_t *text_or_null(const char *s)
 {
 	return s[0] ? json_string(s) : json_null();
 }
 
-static json_t *record_json(const struct jic_audit *a)
+static json_t *record_json(const void *item)
 {
+	const struct jic_audit *a = item;
+
 	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:i}", "at",
 	                 gov_time_json(a->at_us), "account", text_or_null(a->account), "member",
 	                 text_or_null(a->member), "role", text_or_null(a->role), "adviser_of",
@@ -67,12 +50,12 @@ static enum jic_rc audit_list(const struct jic_req *req, struct jic_resp *resp, 
 	struct jic_collection c = {.id = ""};
 	struct jic_audit *a = NULL;
 	json_t *arr = NULL;
-	size_t max = 0, n = 0, i;
+	size_t max = 0, n = 0;
 	enum jic_rc rc;
 
 	rc = audit_scope(req, &owner, d);
 	if (rc == JIC_OK)
-		rc = audit_limit(req, &max, d);
+		rc = gov_limit(req, AUDIT_DEFAULT, AUDIT_MAX, &max, d);
 	if (rc != JIC_OK)
 		goto out;
 	if (key) {
@@ -88,12 +71,8 @@ static enum jic_rc audit_list(const struct jic_req *req, struct jic_resp *resp, 
 	rc = jic_store_audit_list(req->store, owner, key ? c.id : NULL, max, &a, &n, d);
 	if (rc != JIC_OK)
 		goto out;
-	arr = json_array();
-	for (i = 0; arr && i < n; i++) {
-		if (json_array_append_new(arr, record_json(&a[i])) != 0)
-			break;
-	}
-	if (!arr || i < n) {
+	arr = gov_rows(a, n, sizeof(*a), record_json);
+	if (!arr) {
 		rc = jic_fail(d, JIC_ENOMEM, "out of memory");
 		goto out;
 	}

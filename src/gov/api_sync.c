@@ -58,14 +58,22 @@ void gov_no_content(struct jic_resp *resp)
 	resp->body.len = 0;
 }
 
-/* One peer's governance log pull, beside the pulls of its collections. */
-static json_t *gov_log_json(const struct jic_sync_gov *g)
+static json_t *pull_row(const void *item)
 {
+	return gov_pull_json(item);
+}
+
+/* One peer's governance log pull, beside the pulls of its collections. */
+static json_t *gov_log_json(const void *item)
+{
+	const struct jic_sync_gov *g = item;
+
 	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:I, s:I, s:o, s:I, s:b}", "peer", g->peer_id,
 	                 "last_attempt", gov_time_json(g->last_attempt_us), "last_success",
-	                 gov_time_json(g->last_success_us), "last_error", text_or_null(g->last_error),
-	                 "last_error_at", gov_time_json(g->last_error_us), "head", (json_int_t)g->head,
-	                 "applied", (json_int_t)g->applied, "refused",
+	                 gov_time_json(g->last_success_us), "last_error",
+	                 text_or_null(g->last_error), "last_error_at",
+	                 gov_time_json(g->last_error_us), "head", (json_int_t)g->head, "applied",
+	                 (json_int_t)g->applied, "refused",
 	                 g->refused ? json_integer(g->refused) : json_null(), "failures",
 	                 (json_int_t)g->failures, "absent", g->absent);
 }
@@ -76,24 +84,16 @@ static enum jic_rc pulls(const struct jic_req *req, struct jic_resp *resp, struc
 	struct jic_sync_gov *g = NULL;
 	json_t *arr = NULL, *logs = NULL;
 	enum jic_rc rc;
-	size_t n = 0, n_g = 0, i, j;
+	size_t n = 0, n_g = 0;
 
 	rc = jic_store_pull_list(req->store, NULL, &p, &n, d);
 	if (rc == JIC_OK)
 		rc = jic_sync_gov_status(req->sync, &g, &n_g, d);
 	if (rc != JIC_OK)
 		goto out;
-	arr = json_array();
-	for (i = 0; arr && i < n; i++) {
-		if (json_array_append_new(arr, gov_pull_json(&p[i])) != 0)
-			break;
-	}
-	logs = json_array();
-	for (j = 0; logs && j < n_g; j++) {
-		if (json_array_append_new(logs, gov_log_json(&g[j])) != 0)
-			break;
-	}
-	if (!arr || i < n || !logs || j < n_g) {
+	arr = gov_rows(p, n, sizeof(*p), pull_row);
+	logs = gov_rows(g, n_g, sizeof(*g), gov_log_json);
+	if (!arr || !logs) {
 		rc = jic_fail(d, JIC_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -129,29 +129,10 @@ enum jic_rc gov_sync(const struct jic_req *req, const struct gov_route *rt, stru
 	return jic_fail(d, JIC_EMETHOD, "method not allowed here");
 }
 
-/* ?limit=N, 1..CONFLICTS_MAX. */
-static enum jic_rc limit_of(const struct jic_req *req, size_t *max, struct jic_diag *d)
+static json_t *conflict_json(const void *item)
 {
-	const char *s = gov_param(req, "limit");
-	char *end = NULL;
-	unsigned long v;
+	const struct jic_conflict *c = item;
 
-	*max = CONFLICTS_DEFAULT;
-	if (!s)
-		return JIC_OK;
-	if (*s < '0' || *s > '9')
-		return jic_fail(d, JIC_EINVAL, "limit must be a number from 1 to %d",
-		                CONFLICTS_MAX);
-	v = strtoul(s, &end, 10);
-	if (*end || v == 0 || v > CONFLICTS_MAX)
-		return jic_fail(d, JIC_EINVAL, "limit must be a number from 1 to %d",
-		                CONFLICTS_MAX);
-	*max = v;
-	return JIC_OK;
-}
-
-static json_t *conflict_json(const struct jic_conflict *c)
-{
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "collection", c->collection_id, "id",
 	                 c->id, "modified", c->modified, "origin_member", c->origin_member,
 	                 "origin_node", c->origin_node, "seen", gov_time_json(c->seen_us));
@@ -161,20 +142,16 @@ static enum jic_rc conflicts(const struct jic_req *req, struct jic_resp *resp, s
 {
 	struct jic_conflict *c = NULL;
 	json_t *arr = NULL;
-	size_t max = 0, n = 0, i;
+	size_t max = 0, n = 0;
 	enum jic_rc rc;
 
-	rc = limit_of(req, &max, d);
+	rc = gov_limit(req, CONFLICTS_DEFAULT, CONFLICTS_MAX, &max, d);
 	if (rc == JIC_OK)
 		rc = jic_store_conflict_list(req->store, max, &c, &n, d);
 	if (rc != JIC_OK)
 		goto out;
-	arr = json_array();
-	for (i = 0; arr && i < n; i++) {
-		if (json_array_append_new(arr, conflict_json(&c[i])) != 0)
-			break;
-	}
-	if (!arr || i < n) {
+	arr = gov_rows(c, n, sizeof(*c), conflict_json);
+	if (!arr) {
 		rc = jic_fail(d, JIC_ENOMEM, "out of memory");
 		goto out;
 	}

@@ -246,6 +246,10 @@ enum jic_rc gov_text(json_t *obj, const char *key, int required, char *dst, size
                      struct jic_diag *d);
 /* The value of query parameter key, or NULL. */
 const char *gov_param(const struct jic_req *req, const char *key);
+/* Query parameter ?limit=N into *out: def when absent, else a number from 1
+ * to max; JIC_EINVAL otherwise. */
+enum jic_rc gov_limit(const struct jic_req *req, size_t def, size_t max, size_t *out,
+                      struct jic_diag *d);
 /* 1 when the method is m. */
 int gov_is(const struct jic_req *req, const char *m);
 int gov_is_admin(const struct jic_principal *who);
@@ -259,6 +263,11 @@ json_t *gov_token_json(const struct jic_token *t);
 json_t *gov_pull_json(const struct jic_pull *p);
 /* Sets resp to an empty 204 answer. */
 void gov_no_content(struct jic_resp *resp);
+/* One item of a list as a JSON value (NULL when out of memory). */
+typedef json_t *(*gov_row_fn)(const void *item);
+/* A JSON array of row(item) for each of the n items, size bytes apart, at
+ * items: the caller's reference, or NULL when out of memory. */
+json_t *gov_rows(const void *items, size_t n, size_t size, gov_row_fn row);
 
 /* 1 when who may see account a: admins all, delegates their member's,
  * analysts only themselves. */
