@@ -464,9 +464,11 @@ out:
 }
 
 /* The node's signing keys: sk in sodium memory, freed by the caller. */
-static enum jic_rc node_keys(const uint8_t *node_key, uint8_t pk[32], uint8_t **sk,
-                             struct jic_diag *d)
+static enum jic_rc node_keys(const struct jic_node *node, const uint8_t *node_key, uint8_t pk[32],
+                             uint8_t **sk, struct jic_diag *d)
 {
+	if (!node_key || !node)
+		return jic_fail(d, JIC_EINTERNAL, "the node's key is not loaded");
 	*sk = (uint8_t *)jic_crypto_secret_new(JIC_SIGN_SK_LEN);
 	if (!*sk)
 		return jic_fail(d, JIC_ENOMEM, "out of memory");
@@ -474,17 +476,60 @@ static enum jic_rc node_keys(const uint8_t *node_key, uint8_t pk[32], uint8_t **
 	return JIC_OK;
 }
 
+/* Sequences act (signed sig_text) with the node's keys pk and sk in a
+ * transaction of its own, on the stored log: a charter only on an empty log,
+ * any other act only at the HQ node of a coalition not dissolved. *entry is
+ * the new entry (the caller's); NULL and nothing stored on failure. */
+static enum jic_rc sequence_tx(struct jic_store *s, const struct jic_node *node,
+                               const uint8_t pk[32], const uint8_t *sk, json_t *act,
+                               const char *sig_text, int charter, char **entry, struct jic_diag *d)
+{
+	struct gov_state *st = NULL;
+	enum jic_rc rc;
+	int began = 0;
+
+	*entry = NULL;
+	rc = jic_store_begin(s, d);
+	if (rc != JIC_OK)
+		goto out;
+	began = 1;
+	rc = gov_state_load(s, 0, &st, NULL, d);
+	if (charter && rc == JIC_OK)
+		rc = jic_fail(d, JIC_EEXISTS, "the governance log already has a charter");
+	else if (charter && rc == JIC_ENOTFOUND)
+		rc = JIC_OK; /* st is the empty state the charter starts */
+	else if (rc == JIC_ENOTFOUND)
+		rc = jic_fail(d, JIC_EUNPROC, "the coalition has no charter yet");
+	else if (rc == JIC_OK &&
+	         (strcmp(st->hq_node, node->node_id) != 0 || !jic_crypto_equal(pk, st->hq_pk, 32)))
+		rc = jic_fail(d, JIC_EDENIED, "this node is not the coalition's HQ (%s)",
+		              st->hq_node);
+	else if (rc == JIC_OK && st->dissolved_us)
+		rc = jic_fail(d, JIC_EDENIED, "the coalition is dissolved");
+	if (rc == JIC_OK)
+		rc = sequence(s, st, sk, act, sig_text, entry, d);
+	if (rc == JIC_OK)
+		rc = jic_store_commit(s, d);
+out:
+	if (rc != JIC_OK && began)
+		jic_store_rollback(s);
+	if (rc != JIC_OK) {
+		free(*entry);
+		*entry = NULL;
+	}
+	gov_state_free(st);
+	return rc;
+}
+
 enum jic_rc jic_gov_log_submit(struct jic_store *s, const struct jic_node *node,
                                const uint8_t *node_key, const char *body, size_t len, char **entry,
                                struct jic_diag *d)
 {
-	struct gov_state *st = NULL;
 	json_t *doc = NULL, *act;
 	const char *sig;
 	uint8_t pk[32], *sk = NULL;
 	json_error_t err;
 	enum jic_rc rc;
-	int began = 0;
 
 	*entry = NULL;
 	doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
@@ -498,43 +543,11 @@ enum jic_rc jic_gov_log_submit(struct jic_store *s, const struct jic_node *node,
 		rc = jic_fail(d, JIC_EINVAL, "the body must be {\"act\":{...},\"sig\":\"BASE64\"}");
 		goto out;
 	}
-	if (!node_key || !node) {
-		rc = jic_fail(d, JIC_EINTERNAL, "the node's key is not loaded");
-		goto out;
-	}
-	rc = node_keys(node_key, pk, &sk, d);
-	if (rc != JIC_OK)
-		goto out;
-	rc = jic_store_begin(s, d);
-	if (rc != JIC_OK)
-		goto out;
-	began = 1;
-	rc = gov_state_load(s, 0, &st, NULL, d);
-	if (rc == JIC_ENOTFOUND)
-		rc = jic_fail(d, JIC_EUNPROC, "the coalition has no charter yet");
-	if (rc != JIC_OK)
-		goto out;
-	if (strcmp(st->hq_node, node->node_id) != 0 || !jic_crypto_equal(pk, st->hq_pk, 32)) {
-		rc = jic_fail(d, JIC_EDENIED, "this node is not the coalition's HQ (%s)",
-		              st->hq_node);
-		goto out;
-	}
-	if (st->dissolved_us) {
-		rc = jic_fail(d, JIC_EDENIED, "the coalition is dissolved");
-		goto out;
-	}
-	rc = sequence(s, st, sk, act, sig, entry, d);
+	rc = node_keys(node, node_key, pk, &sk, d);
 	if (rc == JIC_OK)
-		rc = jic_store_commit(s, d);
+		rc = sequence_tx(s, node, pk, sk, act, sig, 0, entry, d);
 out:
-	if (rc != JIC_OK && began)
-		jic_store_rollback(s);
-	if (rc != JIC_OK) {
-		free(*entry);
-		*entry = NULL;
-	}
 	jic_crypto_secret_free((char *)sk);
-	gov_state_free(st);
 	json_decref(doc);
 	return rc;
 }
@@ -544,7 +557,6 @@ enum jic_rc jic_gov_log_charter(struct jic_store *s, const struct jic_node *node
                                 char **entry, struct jic_diag *d)
 {
 	static const char *const rules[] = {"admit", "suspend", "expel", "publish", "dissolve"};
-	struct gov_state *st = NULL;
 	json_t *act = NULL, *r;
 	char by[JIC_NAME_MAX + 8], at[JIC_TIME_LEN], nonce[JIC_UUID_LEN], key[JIC_KEY_TEXT_LEN];
 	char sig_text[JIC_SIG_TEXT_LEN], *canon = NULL;
@@ -552,7 +564,6 @@ enum jic_rc jic_gov_log_charter(struct jic_store *s, const struct jic_node *node
 	json_error_t err;
 	size_t clen = 0, i;
 	enum jic_rc rc;
-	int began = 0;
 
 	*entry = NULL;
 	act = json_loadb(charter, len, JSON_REJECT_DUPLICATES, &err);
@@ -560,11 +571,7 @@ enum jic_rc jic_gov_log_charter(struct jic_store *s, const struct jic_node *node
 		rc = jic_fail(d, JIC_EINVAL, "the charter must be a JSON object");
 		goto out;
 	}
-	if (!node_key || !node) {
-		rc = jic_fail(d, JIC_EINTERNAL, "the node's key is not loaded");
-		goto out;
-	}
-	rc = node_keys(node_key, pk, &sk, d);
+	rc = node_keys(node, node_key, pk, &sk, d);
 	if (rc != JIC_OK)
 		goto out;
 	snprintf(by, sizeof(by), "node:%s", node->node_id);
@@ -598,28 +605,10 @@ enum jic_rc jic_gov_log_charter(struct jic_store *s, const struct jic_node *node
 		goto out;
 	jic_crypto_sign(sk, canon, clen, sig);
 	jic_crypto_sig_format(sig, sig_text);
-	rc = jic_store_begin(s, d);
-	if (rc != JIC_OK)
-		goto out;
-	began = 1;
-	rc = gov_state_load(s, 0, &st, NULL, d);
-	if (rc == JIC_OK)
-		rc = jic_fail(d, JIC_EEXISTS, "the governance log already has a charter");
-	if (rc != JIC_ENOTFOUND)
-		goto out;
-	rc = sequence(s, st, sk, act, sig_text, entry, d);
-	if (rc == JIC_OK)
-		rc = jic_store_commit(s, d);
+	rc = sequence_tx(s, node, pk, sk, act, sig_text, 1, entry, d);
 out:
-	if (rc != JIC_OK && began)
-		jic_store_rollback(s);
-	if (rc != JIC_OK) {
-		free(*entry);
-		*entry = NULL;
-	}
 	free(canon);
 	jic_crypto_secret_free((char *)sk);
-	gov_state_free(st);
 	json_decref(act);
 	return rc;
 }
