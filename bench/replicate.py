@@ -141,9 +141,17 @@ def keyvals(path):
     return rows[-1]
 
 
+def median_round(paths):
+    """The round whose seconds are the median of the rounds' (the upper one
+    of an even count), and every round's seconds in order."""
+    rounds = [keyvals(p) for p in paths]
+    by_time = sorted(rounds, key=lambda r: float(r["seconds"]))
+    return by_time[len(by_time) // 2], [float(r["seconds"]) for r in rounds]
+
+
 def do_report(a):
     ing, rep = keyvals(a.ingest), keyvals(a.replicate)
-    small, big = keyvals(a.catchup_small), keyvals(a.catchup_big)
+    (small, small_all), (big, big_all) = median_round(a.catchup_small), median_round(a.catchup_big)
     problems = []
     if ing.get("failed_batches", "0") != "0":
         problems.append("ingest: %s batches failed" % ing["failed_batches"])
@@ -152,8 +160,10 @@ def do_report(a):
                              "obj/s")]
     ts, tb = float(small["seconds"]), float(big["seconds"])
     r = tb / ts
+    sizes = sorted(int(keyvals(p)["versions"]) for p in a.catchup_big)
     rows.append(["catch-up %s missing, source of %s vs of %s" % (
-        f"{int(big['new']):,}", f"{int(big['versions']):,}", f"{int(small['versions']):,}"),
+        f"{int(big['new']):,}", f"{sizes[0]:,}-{sizes[-1]:,}" if len(sizes) > 1 else
+        f"{sizes[0]:,}", f"{int(small['versions']):,}"),
         f"{tb:.2f} s", f"{ts:.2f} s", f"{r:.2f}", "<= 1.5 x floor",
         "PASS" if r <= 1.5 else "MISS"])
     lines = [report.context().replace("jic benchmark", "jic replication benchmark"), a.note, "",
@@ -162,15 +172,17 @@ def do_report(a):
              f"{float(rep['seconds']):.2f} s, from jic sync now to the last page stored",
              f"floor: POST ingest of the same {int(ing['objects']):,} objects into the source "
              f"node, {ing['seconds']} s in {ing['batches']} POSTs (bench_ingest, as bench/run.sh)",
-             f"catch-up: the same {int(big['new']):,} objects, added at a source holding "
-             f"{int(small['versions']):,} and {int(big['versions']):,}; the puller held all "
-             f"the rest; floor = the small source",
+             f"catch-up: {len(big_all)} rounds of {int(big['new']):,} fresh objects each, "
+             f"added at a source holding {int(small['versions']):,} (a fresh pair each round: "
+             f"{', '.join('%.2f s' % x for x in small_all)}) and at the large source, one "
+             f"round after the other ({', '.join('%.2f s' % x for x in big_all)}); the puller "
+             f"held all the rest; each figure the median of its rounds; floor = the small source",
              "every puller's database checked: each version stored once, none missing"]
     if a.ingest_small and a.ingest_extra:
-        i_s, i_b = keyvals(a.ingest_small), keyvals(a.ingest_extra)
+        (i_s, _), (i_b, _) = median_round(a.ingest_small), median_round(a.ingest_extra)
         lines.append(f"for comparison, POST ingest of those {int(i_s['objects']):,} objects: "
                      f"{float(i_s['seconds']):.2f} s into the small source, "
-                     f"{float(i_b['seconds']):.2f} s into the large one "
+                     f"{float(i_b['seconds']):.2f} s into the large one (medians) "
                      f"(ratio {float(i_b['seconds']) / float(i_s['seconds']):.2f})")
     lines += ["error: %s" % x for x in problems]
     text = "\n".join(lines) + "\n"
@@ -200,10 +212,12 @@ def main():
     p.add_argument("--timeout", type=int, default=300)
     p.add_argument("--db")
     p = sub.add_parser("report")
-    for k in ("--ingest", "--replicate", "--catchup-small", "--catchup-big", "--out"):
+    for k in ("--ingest", "--replicate", "--out"):
         p.add_argument(k, required=True)
-    p.add_argument("--ingest-small")
-    p.add_argument("--ingest-extra")
+    for k in ("--catchup-small", "--catchup-big"):
+        p.add_argument(k, required=True, nargs="+")
+    p.add_argument("--ingest-small", nargs="+")
+    p.add_argument("--ingest-extra", nargs="+")
     p.add_argument("--note", default="")
     a = ap.parse_args()
     return {"prep": prep, "pair": pair, "wait": wait, "report": do_report}[a.cmd](a)

@@ -2,11 +2,15 @@
 # The replication benchmark (run by `make bench` after bench/run.sh): ATT&CK
 # Enterprise 18.1 repeated with fresh ids (bench/replicate.py prep), then
 #   1. a source node holding 10,000 objects, pulled by an empty node: the
-#      catch-up time of those 10,000;
+#      catch-up time of those 10,000; three rounds, each with a fresh pair and
+#      a fresh set of 10,000;
 #   2. a source node loaded by POST ingest with 190,000 objects (the ingest
 #      figure, as bench/run.sh measures it: the floor), pulled by an empty
-#      node (the replication figure, objects/s); then the same 10,000 objects
-#      added at the source and pulled (catch-up from a source of 200,000).
+#      node (the replication figure, objects/s); then the same three sets of
+#      10,000 objects added at the source and pulled one after the other
+#      (catch-up from a source of 200,000, 210,000 and 220,000).
+# Each catch-up figure is the median of its three rounds: a round lasts well
+# under a second, where one hiccup of the machine would decide the ratio.
 # Prints the table and writes it to bench/out/replicate.txt.
 #
 # Owns bench/out/replicate.txt and one temporary directory; starts jicd on
@@ -14,7 +18,8 @@
 # directory) on every exit.
 #
 # env: JIC_DATA, JIC_BENCH_BUILD (default build/release), JIC_BENCH_BATCH (1000),
-#      JIC_REPLICATE_BULK (190000), JIC_REPLICATE_EXTRA (10000), JIC_BENCH_KEEP=1
+#      JIC_REPLICATE_BULK (190000), JIC_REPLICATE_EXTRA (10000),
+#      JIC_REPLICATE_ROUNDS (3), JIC_BENCH_KEEP=1
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,6 +29,7 @@ build=${JIC_BENCH_BUILD:-$repo/build/release}
 batch=${JIC_BENCH_BATCH:-1000}
 bulk=${JIC_REPLICATE_BULK:-190000}
 extra=${JIC_REPLICATE_EXTRA:-10000}
+rounds=${JIC_REPLICATE_ROUNDS:-3}
 bundle=$data/attack/enterprise-attack-18.1.json.xz
 py=(python3 "$here/replicate.py")
 
@@ -81,12 +87,13 @@ prepare() {
 	done
 	tmp=$(mktemp -d /tmp/jic-replicate.XXXXXX)
 	mkdir -p "$repo/bench/out"
-	say "preparing $bulk + $extra objects (ATT&CK Enterprise, fresh ids per copy)"
+	say "preparing $bulk + $rounds x $extra objects (ATT&CK Enterprise, fresh ids per copy)"
 	xz -dc "$bundle" >"$tmp/bundle.json"
 	"$build/bench/bench_prep" "$tmp/bundle.json" "$tmp/base.ndjson" >/dev/null
 	rm -f "$tmp/bundle.json"
-	run "${py[@]}" prep --base "$tmp/base.ndjson" --bulk "$bulk" --extra "$extra" \
+	run "${py[@]}" prep --base "$tmp/base.ndjson" --bulk "$bulk" --extra $((rounds * extra)) \
 		--out-bulk "$tmp/bulk.ndjson" --out-extra "$tmp/extra.ndjson" >&2
+	split -d -a 1 -l "$extra" "$tmp/extra.ndjson" "$tmp/extra-"
 }
 
 # start_node NAME [JICD ARGS...]: a fresh node in $tmp/NAME; sets NAME_url,
@@ -144,27 +151,32 @@ pull() {
 main() {
 	coll=5a7c0a1e-0000-4000-8000-0000000be4c0
 	prepare
-	say "1. catch-up from a source of $extra"
-	start_pair s1 p1
-	ingest "$s1_url" "$s1_token" "$tmp/extra.ndjson" "$tmp/ingest-small.txt"
-	pull "$p1_url" "$p1_token" "$extra" "$tmp/p1/node.db" "$tmp/catchup-small.txt"
-	stop "$p1_pid"
-	stop "$s1_pid"
-	rm -rf "$tmp/s1" "$tmp/p1"
+	say "1. catch-up from a source of $extra, $rounds rounds"
+	for ((i = 0; i < rounds; i++)); do
+		start_pair s1 p1
+		ingest "$s1_url" "$s1_token" "$tmp/extra-$i" "$tmp/ingest-small-$i.txt"
+		pull "$p1_url" "$p1_token" "$extra" "$tmp/p1/node.db" "$tmp/catchup-small-$i.txt"
+		stop "$p1_pid"
+		stop "$s1_pid"
+		rm -rf "$tmp/s1" "$tmp/p1"
+	done
 
-	say "2. ingest and replication of $bulk, catch-up from a source of $((bulk + extra))"
+	say "2. ingest and replication of $bulk, catch-up from a source of $((bulk + extra)) and on"
 	start_pair s2 p2
 	ingest "$s2_url" "$s2_token" "$tmp/bulk.ndjson" "$tmp/ingest.txt"
 	pull "$p2_url" "$p2_token" "$bulk" "$tmp/p2/node.db" "$tmp/replicate.txt"
-	ingest "$s2_url" "$s2_token" "$tmp/extra.ndjson" "$tmp/ingest-extra.txt"
-	pull "$p2_url" "$p2_token" "$((bulk + extra))" "$tmp/p2/node.db" "$tmp/catchup-big.txt"
+	for ((i = 0; i < rounds; i++)); do
+		ingest "$s2_url" "$s2_token" "$tmp/extra-$i" "$tmp/ingest-extra-$i.txt"
+		pull "$p2_url" "$p2_token" "$((bulk + (i + 1) * extra))" "$tmp/p2/node.db" \
+			"$tmp/catchup-big-$i.txt"
+	done
 	stop "$p2_pid"
 	stop "$s2_pid"
 
 	python3 "$here/replicate.py" report --ingest "$tmp/ingest.txt" \
-		--replicate "$tmp/replicate.txt" --catchup-small "$tmp/catchup-small.txt" \
-		--catchup-big "$tmp/catchup-big.txt" --out "$repo/bench/out/replicate.txt" \
-		--ingest-small "$tmp/ingest-small.txt" --ingest-extra "$tmp/ingest-extra.txt" \
+		--replicate "$tmp/replicate.txt" --catchup-small "$tmp"/catchup-small-*.txt \
+		--catchup-big "$tmp"/catchup-big-*.txt --out "$repo/bench/out/replicate.txt" \
+		--ingest-small "$tmp"/ingest-small-*.txt --ingest-extra "$tmp"/ingest-extra-*.txt \
 		--note "POST batches of $batch objects over 1 connection; the puller polls on sync now only"
 }
 

@@ -109,7 +109,7 @@ struct jic_sync_opts {
 	jic_sync_ingest_fn ingest;
 	unsigned interval_ms;    /* between polls of one pull; 0: 5000 */
 	unsigned backoff_max_ms; /* cap of the retry delay; 0: 300000 */
-	unsigned page_limit;     /* limit asked per page; 0: 1000 */
+	unsigned page_limit;     /* limit asked per page; 0: 5000 */
 	size_t body_max;         /* cap of one page's body; 0: 64 MiB */
 	unsigned pages_max;      /* pages in one poll before "pagination never ends"; 0: 100000 */
 	long timeout_ms;         /* one request; 0: 30000 */

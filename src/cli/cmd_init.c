@@ -11,7 +11,7 @@
 #include "jic/store.h"
 
 #define INIT_BODY_MAX ((size_t)64 << 20)
-#define INIT_PAGE_MAX 1000
+#define INIT_PAGE_MAX 5000 /* what a peer pulls per page (sync.h); clients default to 100 */
 #define INIT_PAGE_DEFAULT 100
 #define INIT_ADMIN "admin"
 

@@ -24,7 +24,11 @@
 
 #define DEF_INTERVAL_MS 5000u
 #define DEF_BACKOFF_MAX_MS 300000u
-#define DEF_PAGE_LIMIT 1000u
+/* Pages as large as a jic source serves (jic init's page maximum): each page
+ * is one transaction, and a larger one dirties each page of the random-keyed
+ * version index fewer times per object, so catching up on a large database
+ * costs about what it costs on a small one. */
+#define DEF_PAGE_LIMIT 5000u
 #define DEF_BODY_MAX ((size_t)64 << 20)
 #define DEF_PAGES_MAX 100000u
 #define DEF_TIMEOUT_MS 30000L

@@ -699,7 +699,7 @@ static void test_opts(void **state)
 	(void)state;
 	jic_sync_opts_init(&o);
 	assert_int_equal(o.interval_ms, 5000);
-	assert_int_equal(o.page_limit, 1000);
+	assert_int_equal(o.page_limit, 5000u);
 	assert_int_equal(jic_sync_start(&o, &e, &d), JIC_EINVAL);
 	assert_null(e);
 	jic_sync_now(NULL);
