@@ -1,6 +1,7 @@
 /* seal.c — the node key and the boxes it seals: reading or creating the key
  * file beside the database (0600, never overwritten) and sealing/opening the
  * secrets the database keeps (XSalsa20-Poly1305, a random nonce in front).
+ * Also how every file holding a secret is opened and read (crypto_int.h).
  * Must not touch: where sealed boxes are stored (store) or what they hold
  * (gov, sync); never logs or reports a key or a plaintext. */
 #include <errno.h>
@@ -11,10 +12,56 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crypto/crypto_int.h"
 #include "jic/crypto.h"
 
 #define NONCE_LEN crypto_secretbox_NONCEBYTES
 #define MAC_LEN crypto_secretbox_MACBYTES
+
+enum jic_rc crypto_secret_open(const char *path, const char *what, int *fd, struct jic_diag *d)
+{
+	enum jic_rc rc = JIC_OK;
+	struct stat sb;
+
+	*fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (*fd < 0) {
+		rc = jic_fail(d, JIC_EIO, "cannot open %s %s: %s", what, path, strerror(errno));
+		goto out;
+	}
+	if (fstat(*fd, &sb) != 0) {
+		rc = jic_fail(d, JIC_EIO, "cannot stat %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(sb.st_mode) || (sb.st_mode & 077))
+		rc = jic_fail(d, JIC_EINVAL,
+		              "%s must be a regular file readable by its owner only (chmod 600)",
+		              path);
+out:
+	if (rc != JIC_OK && *fd >= 0) {
+		close(*fd);
+		*fd = -1;
+	}
+	return rc;
+}
+
+enum jic_rc crypto_read_full(int fd, const char *path, void *buf, size_t n, size_t *got,
+                             struct jic_diag *d)
+{
+	ssize_t r;
+
+	*got = 0;
+	while (*got < n) {
+		r = read(fd, (char *)buf + *got, n - *got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return jic_fail(d, JIC_EIO, "cannot read %s: %s", path, strerror(errno));
+		if (r == 0)
+			break;
+		*got += (size_t)r;
+	}
+	return JIC_OK;
+}
 
 /* Reads exactly JIC_NODE_KEY_LEN bytes from fd; one more byte means the file
  * is not a key. */
@@ -23,18 +70,12 @@ static enum jic_rc read_key(int fd, const char *path, uint8_t key[JIC_NODE_KEY_L
 {
 	uint8_t extra;
 	size_t got = 0;
+	enum jic_rc rc;
 	ssize_t r;
 
-	while (got < JIC_NODE_KEY_LEN) {
-		r = read(fd, key + got, JIC_NODE_KEY_LEN - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return jic_fail(d, JIC_EIO, "cannot read %s: %s", path, strerror(errno));
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
+	rc = crypto_read_full(fd, path, key, JIC_NODE_KEY_LEN, &got, d);
+	if (rc != JIC_OK)
+		return rc;
 	do
 		r = read(fd, &extra, 1);
 	while (r < 0 && errno == EINTR);
@@ -94,7 +135,6 @@ static enum jic_rc create_key(const char *path, uint8_t key[JIC_NODE_KEY_LEN], i
 enum jic_rc jic_crypto_node_key(const char *path, int create, uint8_t key[JIC_NODE_KEY_LEN],
                                 struct jic_diag *d)
 {
-	struct stat sb;
 	enum jic_rc rc = JIC_OK;
 	int fd = -1, made = 0;
 
@@ -102,23 +142,9 @@ enum jic_rc jic_crypto_node_key(const char *path, int create, uint8_t key[JIC_NO
 		rc = create_key(path, key, &made, d);
 	if (rc != JIC_OK || made)
 		goto out;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		rc = jic_fail(d, JIC_EIO, "cannot open the node key %s: %s", path,
-		              strerror(errno));
-		goto out;
-	}
-	if (fstat(fd, &sb) != 0) {
-		rc = jic_fail(d, JIC_EIO, "cannot stat %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(sb.st_mode) || (sb.st_mode & 077)) {
-		rc = jic_fail(d, JIC_EINVAL,
-		              "%s must be a regular file readable by its owner only (chmod 600)",
-		              path);
-		goto out;
-	}
-	rc = read_key(fd, path, key, d);
+	rc = crypto_secret_open(path, "the node key", &fd, d);
+	if (rc == JIC_OK)
+		rc = read_key(fd, path, key, d);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -147,8 +173,8 @@ enum jic_rc jic_crypto_seal(const uint8_t key[JIC_NODE_KEY_LEN], const void *msg
 	return JIC_OK;
 }
 
-enum jic_rc jic_crypto_open(const uint8_t key[JIC_NODE_KEY_LEN], const uint8_t *box,
-                            size_t box_len, char **msg, size_t *len, struct jic_diag *d)
+enum jic_rc jic_crypto_open(const uint8_t key[JIC_NODE_KEY_LEN], const uint8_t *box, size_t box_len,
+                            char **msg, size_t *len, struct jic_diag *d)
 {
 	enum jic_rc rc = JIC_OK;
 	char *m = NULL;

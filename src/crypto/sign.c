@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crypto/crypto_int.h"
 #include "jic/crypto.h"
 
 #define PK_PREFIX "ed25519:"
@@ -209,26 +210,16 @@ static enum jic_rc slurp(int fd, const char *path, char **out, size_t *len, stru
 	enum jic_rc rc = JIC_OK;
 	char *buf = jic_crypto_secret_new(KEYFILE_MAX + 1);
 	size_t got = 0;
-	ssize_t r;
 
 	*out = NULL;
 	if (!buf)
 		return jic_fail(d, JIC_ENOMEM, "out of memory");
-	for (;;) {
-		r = read(fd, buf + got, KEYFILE_MAX + 1 - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = jic_fail(d, JIC_EIO, "cannot read %s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-		if (got > KEYFILE_MAX) {
-			rc = jic_fail(d, JIC_EINVAL, "%s is not a key file (too large)", path);
-			goto out;
-		}
+	rc = crypto_read_full(fd, path, buf, KEYFILE_MAX + 1, &got, d);
+	if (rc != JIC_OK)
+		goto out;
+	if (got > KEYFILE_MAX) {
+		rc = jic_fail(d, JIC_EINVAL, "%s is not a key file (too large)", path);
+		goto out;
 	}
 	buf[got] = '\0';
 	*out = buf;
@@ -258,25 +249,12 @@ enum jic_rc jic_crypto_keyfile_read(const char *path, char member[JIC_NAME_MAX],
 	enum jic_rc rc = JIC_OK;
 	char *text = NULL;
 	size_t len = 0, n = 0;
-	struct stat sb;
-	int fd;
+	int fd = -1;
 
 	member[0] = '\0';
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		rc = jic_fail(d, JIC_EIO, "cannot open the key file %s: %s", path, strerror(errno));
+	rc = crypto_secret_open(path, "the key file", &fd, d);
+	if (rc != JIC_OK)
 		goto out;
-	}
-	if (fstat(fd, &sb) != 0) {
-		rc = jic_fail(d, JIC_EIO, "cannot stat %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(sb.st_mode) || (sb.st_mode & 077)) {
-		rc = jic_fail(d, JIC_EINVAL,
-		              "%s must be a regular file readable by its owner only (chmod 600)",
-		              path);
-		goto out;
-	}
 	rc = slurp(fd, path, &text, &len, d);
 	if (rc != JIC_OK)
 		goto out;
