@@ -417,13 +417,30 @@ static enum jic_rc commit_entry(struct jic_store *s, const struct gov_state *st,
 
 /* ---- sequencing at the HQ ---- */
 
+/* sig_text: sk's signature of v's canonical bytes (the mirror of verify_sig). */
+static enum jic_rc sign_canonical(const json_t *v, const uint8_t *sk,
+                                  char sig_text[JIC_SIG_TEXT_LEN], struct jic_diag *d)
+{
+	uint8_t sig[JIC_SIG_LEN];
+	char *canon = NULL;
+	size_t len = 0;
+	enum jic_rc rc;
+
+	rc = jic_json_canonical(v, &canon, &len, d);
+	if (rc == JIC_OK) {
+		jic_crypto_sign(sk, canon, len, sig);
+		jic_crypto_sig_format(sig, sig_text);
+	}
+	free(canon);
+	return rc;
+}
+
 /* Builds, signs, checks and stores the next entry for act (signed sig_text)
  * on top of st, inside the caller's transaction. */
 static enum jic_rc sequence(struct jic_store *s, struct gov_state *st, const uint8_t *sk,
                             json_t *act, const char *sig_text, char **entry, struct jic_diag *d)
 {
 	char at[JIC_TIME_LEN], hq_sig[JIC_SIG_TEXT_LEN], hash[65], *canon = NULL;
-	uint8_t sig[JIC_SIG_LEN];
 	struct gov_effect fx;
 	int64_t now = jic_time_now_us();
 	json_t *e = NULL;
@@ -439,13 +456,9 @@ static enum jic_rc sequence(struct jic_store *s, struct gov_state *st, const uin
 		rc = jic_fail(d, JIC_ENOMEM, "out of memory");
 		goto out;
 	}
-	rc = jic_json_canonical(e, &canon, &len, d);
+	rc = sign_canonical(e, sk, hq_sig, d);
 	if (rc != JIC_OK)
 		goto out;
-	jic_crypto_sign(sk, canon, len, sig);
-	jic_crypto_sig_format(sig, hq_sig);
-	free(canon);
-	canon = NULL;
 	if (json_object_set_new(e, "hq_sig", json_string(hq_sig)) != 0) {
 		rc = jic_fail(d, JIC_ENOMEM, "out of memory");
 		goto out;
@@ -559,10 +572,10 @@ enum jic_rc jic_gov_log_charter(struct jic_store *s, const struct jic_node *node
 	static const char *const rules[] = {"admit", "suspend", "expel", "publish", "dissolve"};
 	json_t *act = NULL, *r;
 	char by[JIC_NAME_MAX + 8], at[JIC_TIME_LEN], nonce[JIC_UUID_LEN], key[JIC_KEY_TEXT_LEN];
-	char sig_text[JIC_SIG_TEXT_LEN], *canon = NULL;
-	uint8_t pk[32], sig[JIC_SIG_LEN], *sk = NULL;
+	char sig_text[JIC_SIG_TEXT_LEN];
+	uint8_t pk[32], *sk = NULL;
 	json_error_t err;
-	size_t clen = 0, i;
+	size_t i;
 	enum jic_rc rc;
 
 	*entry = NULL;
@@ -600,14 +613,10 @@ enum jic_rc jic_gov_log_charter(struct jic_store *s, const struct jic_node *node
 		rc = jic_fail(d, JIC_ENOMEM, "out of memory");
 		goto out;
 	}
-	rc = jic_json_canonical(act, &canon, &clen, d);
-	if (rc != JIC_OK)
-		goto out;
-	jic_crypto_sign(sk, canon, clen, sig);
-	jic_crypto_sig_format(sig, sig_text);
-	rc = sequence_tx(s, node, pk, sk, act, sig_text, 1, entry, d);
+	rc = sign_canonical(act, sk, sig_text, d);
+	if (rc == JIC_OK)
+		rc = sequence_tx(s, node, pk, sk, act, sig_text, 1, entry, d);
 out:
-	free(canon);
 	jic_crypto_secret_free((char *)sk);
 	json_decref(act);
 	return rc;
