@@ -14,6 +14,7 @@ import jictest
 from jictest import Federation, indicator, parse_ts, wait_until
 
 PAD = "x" * 1500  # makes pages of the HQ big enough to be caught in flight
+BULK = 20000  # objects loaded at the HQ: four of the room's pages of 5,000
 
 
 class Writer(threading.Thread):
@@ -122,7 +123,9 @@ class Outage(jictest.TestCase):
     def test_hq_killed_mid_page(self):
         fed = Federation(("a", "b"), self.addCleanup)
         hq, room = fed["a"], fed["b"]
-        want = self.load_hq(hq, 6000)
+        # several of the room's pages (5,000 objects each), so that it is
+        # caught between two of them
+        want = self.load_hq(hq, BULK)
         fed.link("b", "a")
         caught = False
         for attempt in range(3):
@@ -136,7 +139,7 @@ class Outage(jictest.TestCase):
                 hq.kill(signal.SIGKILL)
                 caught = True
                 break
-            want |= self.load_hq(hq, 6000)
+            want |= self.load_hq(hq, BULK)
             room.sync_now()
         self.assertTrue(caught, "the room was never caught between two pages")
         self.assertEqual(hq.integrity(), [("ok",)])
