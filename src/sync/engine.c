@@ -1,7 +1,7 @@
 /* engine.c — the pull engine inside jicd: a supervisor thread that follows
  * the store's peers, and one thread per peer that polls the peer's pulls
  * (GET objects from the cursor, following next, each page handed to the
- * ingest function, the cursor moved only after it), with back-off on
+ * ingest function in one transaction with the cursor past it), with back-off on
  * failure. It owns the engine's threads and the pulls' state fields; it must
  * not parse or store objects itself (the ingest function does), nor touch
  * peers, collections or objects in the store. Tokens are opened from their
@@ -309,13 +309,66 @@ static enum jic_rc advance(struct poll *p, const struct jic_sync_page *pg, struc
 	return JIC_OK;
 }
 
-/* Fetches and stores one page; *more is 1 when another is to follow. */
-static enum jic_rc one_page(struct poll *p, int *more, struct jic_diag *d)
+/* The poll went well: the pull's state says so. */
+static void succeeded(struct jic_pull *pull)
+{
+	pull->last_success_us = jic_time_now_us();
+	pull->last_error[0] = '\0';
+	pull->failures = 0;
+	pull->behind = 0;
+}
+
+/* Stores a fetched page and the pull's new state (cursor, counts and, on the
+ * last page, the poll's success) in one transaction: the objects and the
+ * cursor past them are kept together or not at all. */
+static enum jic_rc keep_page(struct poll *p, struct jic_sync_page *pg, struct jic_diag *d)
 {
 	struct jic_sync_engine *e = p->w->e;
+	struct jic_pull before = *p->pull;
+	struct jic_diag sub = {0};
+	enum jic_rc rc;
+
+	rc = jic_store_begin(p->s, d);
+	if (rc != JIC_OK)
+		return rc;
+	rc = e->o.ingest(p->s, &e->node, p->pull->local_collection, p->r.body.data,
+	                 p->r.body.len, p->peer->member, p->peer->id, pg, &sub);
+	if (rc != JIC_OK)
+		jic_fail(d, rc, "page %u refused, nothing of it stored: %s", p->pages + 1,
+		         sub.msg[0] ? sub.msg : jic_rc_name(rc));
+	else
+		rc = advance(p, pg, d);
+	if (rc == JIC_OK) {
+		p->pull->pulled += (int64_t)pg->stored;
+		if (p->pages == 0)
+			p->remaining = p->r.remaining;
+		else
+			p->since += (int64_t)pg->objects;
+		if (p->remaining >= 0)
+			p->pull->behind = p->remaining > p->since ? p->remaining - p->since : 0;
+		if (!pg->more)
+			succeeded(p->pull);
+		rc = jic_store_pull_update(p->s, p->pull, d);
+		if (rc == JIC_ENOTFOUND) /* the peer was removed meanwhile: keep the page */
+			rc = JIC_OK;
+	}
+	if (rc == JIC_OK)
+		rc = jic_store_commit(p->s, d);
+	else
+		jic_store_rollback(p->s);
+	if (rc != JIC_OK) {
+		*p->pull = before;
+		return rc;
+	}
+	p->pages++;
+	return JIC_OK;
+}
+
+/* Fetches and keeps one page; *more is 1 when another is to follow. */
+static enum jic_rc one_page(struct poll *p, int *more, struct jic_diag *d)
+{
 	const char *hdrs[] = {"X-JIC-Provenance: 1", p->pages ? NULL : "X-JIC-Count: 1", NULL};
 	struct jic_sync_page pg;
-	struct jic_diag sub = {0};
 	struct jic_buf t;
 	enum jic_rc rc;
 
@@ -330,22 +383,8 @@ static enum jic_rc one_page(struct poll *p, int *more, struct jic_diag *d)
 	rc = jic_sync_call_with(p->c, "GET", t.data, hdrs, NULL, NULL, 0, &p->r, d);
 	if (rc == JIC_OK)
 		rc = check_reply(&p->r, d);
-	if (rc != JIC_OK)
-		goto out;
-	rc = e->o.ingest(p->s, &e->node, p->pull->local_collection, p->r.body.data,
-	                 p->r.body.len, p->peer->member, p->peer->id, &pg, &sub);
-	if (rc != JIC_OK) {
-		jic_fail(d, rc, "page %u refused, nothing of it stored: %s", p->pages + 1,
-		         sub.msg[0] ? sub.msg : jic_rc_name(rc));
-		goto out;
-	}
-	p->pages++;
-	p->pull->pulled += (int64_t)pg.stored;
-	if (p->pages == 1)
-		p->remaining = p->r.remaining;
-	else
-		p->since += (int64_t)pg.objects;
-	rc = advance(p, &pg, d);
+	if (rc == JIC_OK)
+		rc = keep_page(p, &pg, d);
 	if (rc != JIC_OK || !pg.more)
 		goto out;
 	if (pg.next[0] && strcmp(pg.next, p->next) == 0) {
@@ -386,18 +425,12 @@ static enum jic_rc pages(struct poll *p, struct jic_diag *d)
 			break;
 		}
 		rc = one_page(p, &more, d);
-		if (p->remaining >= 0)
-			p->pull->behind = p->remaining > p->since ? p->remaining - p->since : 0;
-		if (rc == JIC_OK && !more)
-			p->pull->behind = 0;
-		/* The page is committed: its cursor is kept at once. */
-		if (p->pages)
-			save(p);
 	}
 	return rc;
 }
 
-/* Polls one pull to its end; records the attempt's outcome in the store. */
+/* Polls one pull to its end. Each page records its own progress, and the
+ * last one the success; a failure is recorded here. */
 static void poll_pull(struct worker *w, struct jic_store *s, const struct jic_peer *peer,
                       struct jic_pull *pull)
 {
@@ -416,20 +449,17 @@ static void poll_pull(struct worker *w, struct jic_store *s, const struct jic_pe
 	rc = open_client(&p, &d);
 	if (rc == JIC_OK)
 		rc = pages(&p, &d);
-	if (rc == JIC_OK) {
-		pull->last_success_us = jic_time_now_us();
-		pull->last_error[0] = '\0';
-		pull->failures = 0;
-	} else if (stopped(w)) {
+	if (rc != JIC_OK && stopped(w)) {
 		/* Not the peer's failure: the poll resumes from the cursor next time. */
 		jic_log(JIC_LOG_INFO, "sync: %s/%s: %s", peer->id, pull->remote_collection, d.msg);
-	} else {
+		save(&p);
+	} else if (rc != JIC_OK) {
 		pull->last_error_us = jic_time_now_us();
 		snprintf(pull->last_error, sizeof(pull->last_error), "%s", d.msg);
 		pull->failures++;
 		jic_log(JIC_LOG_WARN, "sync: %s/%s: %s", peer->id, pull->remote_collection, d.msg);
+		save(&p);
 	}
-	save(&p);
 	jic_sync_reply_fini(&p.r);
 	jic_sync_client_free(p.c);
 }

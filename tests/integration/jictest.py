@@ -694,6 +694,16 @@ class FedNode(Node):
                                                             remote))
         return mine[0]
 
+    def pull_succeeded(self, peer, remote=None, timeout=60):
+        """The pull's state once a poll of it has ended well. A page's objects
+        are stored with the pull's cursor, but the poll's success is recorded
+        with its last page, so a test that saw the objects waits for this."""
+        def check():
+            self.sync_now()
+            st = self.pull_state(peer, remote)
+            return st if st["last_success"] and not st["last_error"] else None
+        return wait_until(check, timeout, "a successful poll of %s by %s" % (peer, self.node_id))
+
     def conflicts(self):
         return self.api("GET", "conflicts", expect=200).json["conflicts"]
 

@@ -83,9 +83,7 @@ class FourNodes(jictest.TestCase):
         # d holds b's objects once although both the HQ and b sent them
         d = self.fed["d"]
         for peer in ("a", "b"):
-            st = d.pull_state(peer)
-            self.assertTrue(st["last_success"], st)
-            self.assertIn(st["last_error"], ("", None), st)
+            d.pull_succeeded(peer)
         own_b = {o["id"] for o in self.written["b"]}
         rows = [v for v in d.versions(Federation.COALITION) if v[1] in own_b]
         self.assertEqual(len(rows), len(own_b))
