@@ -1166,9 +1166,11 @@ static enum jic_rc act_sign(struct ctx *c, struct jic_diag *d)
 		rc = jic_fail(d, JIC_EUNPROC, "'%s' already signed this version", c->by);
 		goto out;
 	}
-	/* Offline verification accepts a signature made while its signer was a
-	 * member; a clock a little ahead of the HQ's is tolerated. */
-	if (sat < by->joined_us || sat > c->at_us + SIGN_SKEW_US) {
+	/* Offline verification accepts a signature made while its signer was an
+	 * active member (KEYS lists each stretch, so not while suspended); a
+	 * clock a little ahead of the HQ's is tolerated. */
+	if (sat < by->joined_us || sat > c->at_us + SIGN_SKEW_US ||
+	    gov_member_status_at(by, sat) != GOV_ACTIVE) {
 		rc = jic_fail(d, JIC_EUNPROC, "'signed_at' lies outside '%s''s membership", c->by);
 		goto out;
 	}
@@ -1206,11 +1208,14 @@ static enum jic_rc act_publish(struct ctx *c, struct jic_diag *d)
 	req = json_object_get(v->doc, "required");
 	for (i = 0; i < json_array_size(req); i++)
 		yes += signed_by(v->sigs, json_string_value(json_array_get(req, i)));
-	/* What offline verification checks of D.required; under "chair" the
-	 * chair decides, but a statement still carries one signature at least. */
+	/* The rule is met by the version's signatures: under "chair" the chair
+	 * alone, so the publishing chair's own (it must be a required member). */
+	if (r == GOV_RULE_CHAIR && !signed_by(v->sigs, c->by))
+		return jic_fail(
+		    d, JIC_EUNPROC,
+		    "rule 'chair' is not met: the chair '%s' has not signed this version", c->by);
 	if ((r == GOV_RULE_CONSENSUS && yes < json_array_size(req)) ||
-	    (r == GOV_RULE_MAJORITY && 2 * yes <= json_array_size(req)) ||
-	    (r == GOV_RULE_CHAIR && yes == 0))
+	    (r == GOV_RULE_MAJORITY && 2 * yes <= json_array_size(req)))
 		return jic_fail(d, JIC_EUNPROC,
 		                "rule '%s' is not met: %zu of %zu required members signed",
 		                gov_rule_name(r), yes, json_array_size(req));

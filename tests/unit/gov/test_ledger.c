@@ -9,6 +9,7 @@
 
 #define MEETING "6f1a3e2c-1b2d-4c5e-8f90-0123456789ab"
 #define STATEMENT "7a2b4c6d-8e0f-4a1b-9c2d-3e4f5a6b7c8d"
+#define SIGNED "44444444-4444-4444-8444-444444444444"
 
 struct key {
 	char id[16];
@@ -317,7 +318,7 @@ static void test_rights_matrix(void **state)
 	     "AAA"
 	     "==\"}%.0s",
 	     "1100000"},
-	    {"{\"type\":\"statement.publish\",\"by\":\"%s\",\"statement\":\"" STATEMENT "\","
+	    {"{\"type\":\"statement.publish\",\"by\":\"%s\",\"statement\":\"" SIGNED "\","
 	     "\"version\":1}%.0s",
 	     "1000000"},
 	    {"{\"type\":\"dissolve\",\"by\":\"%s\"}%.0s", "1100000"},
@@ -328,6 +329,12 @@ static void test_rights_matrix(void **state)
 	size_t r, a;
 
 	world(f);
+	/* A statement the chair signed, which the chair rule lets it publish. */
+	SUBMIT(f, "a",
+	       "{\"type\":\"statement.draft\",\"by\":\"a\",\"statement\":\"" SIGNED "\","
+	       "\"version\":1,\"title_en\":\"T\",\"title_ar\":\"ت\",\"text_en\":\"E\","
+	       "\"text_ar\":\"ع\"}");
+	assert_int_equal_msg(sign_statement(f, "a", SIGNED), JIC_OK, f->msg);
 	for (r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
 		for (a = 0; a < 7; a++) {
 			enum jic_rc rc = try_act(f, actors[a], rows[r].act);
@@ -482,7 +489,13 @@ static void test_keys_per_stretch_of_membership(void **state)
 	gov_state_free(m->st);
 }
 
-static void test_chair_rule_publishes_with_one_signature(void **state)
+/* Under the chair rule the version's signatures must hold the chair's own:
+ * another member's signature alone does not publish. */
+/* A well-formed signature: the in-memory log verifies none. */
+static const char zsig[] =
+    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==";
+
+static void test_chair_rule_needs_the_chairs_signature(void **state)
 {
 	struct lf_mem mm = {0}, *m = &mm;
 	struct gov_effect fx;
@@ -500,25 +513,72 @@ static void test_chair_rule_publishes_with_one_signature(void **state)
 	lf_act(m, "2027-01-03", JIC_EDENIED,
 	       "{\"type\":\"statement.sign\",\"by\":\"a\",\"statement\":\"" STATEMENT
 	       "\",\"version\":1,\"signed_at\":\"2027-01-03T00:00:00Z\",\"signature\":\"%s\"}",
-	       "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-	       "AAA==");
+	       zsig);
 	lf_act(m, "2027-01-03", JIC_OK,
 	       "{\"type\":\"statement.sign\",\"by\":\"b\",\"statement\":\"" STATEMENT
 	       "\",\"version\":1,\"signed_at\":\"2027-01-03T00:00:00Z\",\"signature\":\"%s\"}",
-	       "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-	       "AAA==");
-	assert_int_equal(lf_apply(m, "2027-01-04",
+	       zsig);
+	/* b's signature is not the chair's. */
+	lf_act(m, "2027-01-04", JIC_EUNPROC,
+	       "{\"type\":\"statement.publish\",\"by\":\"a\",\"statement\":\"" STATEMENT
+	       "\",\"version\":1}");
+	/* Version 2 requires every active full member, a included. */
+	lf_act(m, "2027-01-05", JIC_OK,
+	       "{\"type\":\"statement.draft\",\"by\":\"a\",\"statement\":\"" STATEMENT "\","
+	       "\"version\":2,\"title_en\":\"T\",\"title_ar\":\"ت\",\"text_en\":\"E\","
+	       "\"text_ar\":\"ع\"}");
+	lf_act(m, "2027-01-05", JIC_OK,
+	       "{\"type\":\"statement.sign\",\"by\":\"b\",\"statement\":\"" STATEMENT
+	       "\",\"version\":2,\"signed_at\":\"2027-01-05T00:00:00Z\",\"signature\":\"%s\"}",
+	       zsig);
+	lf_act(m, "2027-01-06", JIC_EUNPROC,
+	       "{\"type\":\"statement.publish\",\"by\":\"a\",\"statement\":\"" STATEMENT
+	       "\",\"version\":2}");
+	lf_act(m, "2027-01-06", JIC_OK,
+	       "{\"type\":\"statement.sign\",\"by\":\"a\",\"statement\":\"" STATEMENT
+	       "\",\"version\":2,\"signed_at\":\"2027-01-06T00:00:00Z\",\"signature\":\"%s\"}",
+	       zsig);
+	/* The chair's signature alone meets the rule (c never signed). */
+	assert_int_equal(lf_apply(m, "2027-01-07",
 	                          "{\"type\":\"statement.publish\",\"by\":\"a\",\"statement\":"
-	                          "\"" STATEMENT "\",\"version\":1}",
+	                          "\"" STATEMENT "\",\"version\":2}",
 	                          &fx),
 	                 JIC_OK);
 	assert_int_equal(fx.n, 1);
 	assert_int_equal(fx.e[0].kind, GOV_FX_PUBLISH);
 	/* Published: no new version, no more signatures. */
-	lf_act(m, "2027-01-05", JIC_EUNPROC,
+	lf_act(m, "2027-01-08", JIC_EUNPROC,
 	       "{\"type\":\"statement.draft\",\"by\":\"a\",\"statement\":\"" STATEMENT "\","
-	       "\"version\":2,\"title_en\":\"T\",\"title_ar\":\"ت\",\"text_en\":\"E\","
+	       "\"version\":3,\"title_en\":\"T\",\"title_ar\":\"ت\",\"text_en\":\"E\","
 	       "\"text_ar\":\"ع\"}");
+	gov_state_free(m->st);
+}
+
+/* KEYS lists each stretch of active membership, so a statement signature
+ * dated while its signer was suspended would never verify offline: the log
+ * refuses it too. */
+static void test_sign_time_within_an_active_stretch(void **state)
+{
+	struct lf_mem mm = {0}, *m = &mm;
+	(void)state;
+
+	lf_charter(m, "a:full,b:full", "2027-01-01", 3, "{\"suspend\":\"chair\"}");
+	lf_act(m, "2027-02-01", JIC_OK,
+	       "{\"type\":\"member.suspend\",\"by\":\"a\",\"member\":\"b\"}");
+	lf_act(m, "2027-03-01", JIC_OK,
+	       "{\"type\":\"member.reinstate\",\"by\":\"a\",\"member\":\"b\"}");
+	lf_act(m, "2027-03-02", JIC_OK,
+	       "{\"type\":\"statement.draft\",\"by\":\"a\",\"statement\":\"" STATEMENT "\","
+	       "\"version\":1,\"title_en\":\"T\",\"title_ar\":\"ت\",\"text_en\":\"E\","
+	       "\"text_ar\":\"ع\"}");
+	lf_act(m, "2027-03-03", JIC_EUNPROC,
+	       "{\"type\":\"statement.sign\",\"by\":\"b\",\"statement\":\"" STATEMENT
+	       "\",\"version\":1,\"signed_at\":\"2027-02-15T00:00:00Z\",\"signature\":\"%s\"}",
+	       zsig);
+	lf_act(m, "2027-03-03", JIC_OK,
+	       "{\"type\":\"statement.sign\",\"by\":\"b\",\"statement\":\"" STATEMENT
+	       "\",\"version\":1,\"signed_at\":\"2027-03-01T00:00:00Z\",\"signature\":\"%s\"}",
+	       zsig);
 	gov_state_free(m->st);
 }
 
@@ -1127,7 +1187,8 @@ int main(void)
 	    cmocka_unit_test(test_invitation_expiry),
 	    cmocka_unit_test(test_keys_per_stretch_of_membership),
 	    cmocka_unit_test(test_proposals_settle_when_voters_leave),
-	    cmocka_unit_test(test_chair_rule_publishes_with_one_signature),
+	    cmocka_unit_test(test_chair_rule_needs_the_chairs_signature),
+	    cmocka_unit_test(test_sign_time_within_an_active_stretch),
 	    cmocka_unit_test_setup_teardown(test_peer_refuses_forgeries, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_publish_statement, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_verify_names_first_bad_entry, setup, teardown),
