@@ -2,6 +2,7 @@
  * presidency and keys derived from it, meetings and statements, and the
  * node's public signing key (docs/governance.md, "API"). Decides who may ask;
  * the log's rules are ledger.c's and state.c's. Never touches HTTP or SQL. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,12 +31,16 @@ static enum jic_rc int_param(const struct jic_req *req, const char *key, int64_t
 {
 	const char *s = gov_param(req, key);
 	char *end = NULL;
-	long long n;
+	long long n = 0;
 
 	if (!s)
 		return JIC_OK;
-	n = strtoll(s, &end, 10);
-	if (!*s || *end || n < lo || n > hi)
+	/* strtoll would take blanks or a sign first, and clamps what overflows:
+	 * a number here is digits only, and one that fits. */
+	errno = 0;
+	if (*s >= '0' && *s <= '9')
+		n = strtoll(s, &end, 10);
+	if (!end || *end || errno == ERANGE || n < lo || n > hi)
 		return jic_fail(d, JIC_EINVAL, "'%s' must be an integer from %lld to %lld", key,
 		                (long long)lo, (long long)hi);
 	*v = n;
@@ -90,6 +95,35 @@ static enum jic_rc get_log(const struct jic_req *req, struct jic_resp *resp, str
 	return rc;
 }
 
+/* The HQ fills hq_member with its own member; one the charter names itself
+ * must be a member it lists. The log's rules would hand the public collection
+ * to the first member instead, which is never what the sender meant. Anything
+ * else about the charter is the log's to judge. */
+static enum jic_rc charter_hq_member(const struct jic_req *req, struct jic_diag *d)
+{
+	json_t *doc = NULL, *v, *mem;
+	enum jic_rc rc = JIC_OK;
+	int found = 0;
+	size_t i;
+
+	doc = json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES, NULL);
+	v = json_object_get(doc, "hq_member");
+	mem = json_object_get(doc, "members");
+	if (!v || !json_is_array(mem))
+		goto out;
+	for (i = 0; json_is_string(v) && i < json_array_size(mem); i++) {
+		const char *id = json_string_value(json_object_get(json_array_get(mem, i), "id"));
+
+		if (id && strcmp(id, json_string_value(v)) == 0)
+			found = 1;
+	}
+	if (!found)
+		rc = jic_fail(d, JIC_EINVAL, "field 'hq_member' must be the id of a listed member");
+out:
+	json_decref(doc);
+	return rc;
+}
+
 static enum jic_rc post_charter(const struct jic_req *req, struct jic_resp *resp,
                                 struct jic_diag *d)
 {
@@ -98,6 +132,9 @@ static enum jic_rc post_charter(const struct jic_req *req, struct jic_resp *resp
 
 	if (!gov_is_admin(req->who) || strcmp(req->who->member_id, req->node->member_id) != 0)
 		return jic_fail(d, JIC_EDENIED, "only the node's admins start the log");
+	rc = charter_hq_member(req, d);
+	if (rc != JIC_OK)
+		return rc;
 	rc = jic_gov_log_charter(req->store, req->node, req->node_key, req->body ? req->body : "",
 	                         req->body_len, &entry, d);
 	if (rc == JIC_OK)
@@ -177,12 +214,13 @@ static enum jic_rc get_presidency(const struct jic_req *req, const struct gov_st
 	enum jic_rc rc;
 
 	if (at) {
-		/* A bare date means its first instant. */
+		/* A bare date means its first instant. One too long for ts is no
+		 * timestamp: cut short, its head could still parse. */
 		if (strlen(at) == 10)
 			snprintf(ts, sizeof(ts), "%sT00:00:00Z", at);
 		else
 			snprintf(ts, sizeof(ts), "%.39s", at);
-		if (jic_time_parse(ts, &at_us) != JIC_OK)
+		if (strlen(at) >= sizeof(ts) || jic_time_parse(ts, &at_us) != JIC_OK)
 			return jic_fail(d, JIC_EINVAL,
 			                "'at' must be a date or an RFC 3339 timestamp");
 	}

@@ -21,6 +21,7 @@ struct params {
 	struct jic_param v[PARAMS_MAX];
 	size_t n;
 	int overflow;
+	const char *nul; /* the key of a parameter holding a NUL */
 };
 
 /* A path cut into slices, empty segments dropped. */
@@ -171,12 +172,18 @@ enum MHD_Result http_send_error(struct jic_server *srv, struct MHD_Connection *c
 	return queue(srv, c, cx, route, method, &resp, status == 401);
 }
 
+/* A %00 in a query decodes to a NUL that would silently cut the value short
+ * ("after=1%00x" read as "after=1"): such a query is refused whole. */
 static enum MHD_Result collect_param(void *cls, enum MHD_ValueKind kind, const char *key,
-                                     const char *value)
+                                     size_t key_size, const char *value, size_t value_size)
 {
 	struct params *p = cls;
 
 	(void)kind;
+	if (strlen(key) != key_size || (value && strlen(value) != value_size)) {
+		p->nul = key;
+		return MHD_NO;
+	}
 	if (p->n == PARAMS_MAX) {
 		p->overflow = 1;
 		return MHD_NO;
@@ -272,9 +279,11 @@ static enum jic_rc handle(struct jic_server *srv, struct MHD_Connection *c, stru
 	rc = http_writable(req->store, req->method, d);
 	if (rc != JIC_OK)
 		return rc;
-	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_param, &p);
+	MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, collect_param, &p);
 	if (p.overflow)
 		return jic_fail(d, JIC_EINVAL, "too many query parameters");
+	if (p.nul)
+		return jic_fail(d, JIC_EINVAL, "query parameter '%.63s' holds a NUL byte", p.nul);
 	req->params = p.v;
 	req->n_params = p.n;
 	req->accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
