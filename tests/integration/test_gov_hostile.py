@@ -367,6 +367,17 @@ class GovHostile(jictest.TestCase):
         ]:
             with self.subTest(needle=needle):
                 self.refused(status, needle, "POST", "gov/acts", body, token=jabal)
+        # -- nesting: past the parser's depth, and deep but parsed, hashed and refused
+        self.refused(400, "malformed JSON", "POST", "gov/acts", b"[" * 100000, token=jabal)
+        self.refused(400, "malformed JSON", "POST", "gov/acts",
+                     b'{"act":{"type":"approve","by":"jabal","x":' + b"[" * 5000 +
+                     b"]" * 5000 + b'},"sig":"x"}', token=jabal)
+        deep = {"type": "approve", "by": "jabal", "at": jictest.stix_now(),
+                "nonce": str(uuid.uuid4()), "ref": 1, "x": "@"}
+        nest = b"[" * 1500 + b"]" * 1500
+        sig = self.sign("jabal", canonical(deep).replace(b'"@"', nest))
+        body = json.dumps({"act": deep, "sig": sig}).encode().replace(b'"@"', nest)
+        self.refused(422, "not a pending proposal", "POST", "gov/acts", body, token=jabal)
         # a replay of an act already sequenced
         self.refused(422, "nonce reused", "POST", "gov/acts", invite, token=sahil)
         # -- the acts an invited party signs alone (anonymous): qamar has no
@@ -385,7 +396,7 @@ class GovHostile(jictest.TestCase):
         self.too_big("gov/acts", token=sahil)
         self.too_big("gov/acts", token="", chunked=True)
         # -- methods
-        for method in ("GET", "PUT", "DELETE", "PATCH"):
+        for method in ("GET", "PUT", "DELETE", "PATCH", "OPTIONS"):
             self.refused(405, "method", method, "gov/acts", token=sahil)
             self.refused(405, "method", method, "gov/charter")
         for what in ("log", "state", "keys", "presidency", "meetings", "node-key"):
@@ -512,7 +523,8 @@ class GovHostile(jictest.TestCase):
                      "gov/statements", "gov/meetings/a/b", "gov/statements/a/b",
                      "gov/log/1", "gov/keys/x", "gov/nothing", "gov/a/b/c/d/e/f/g/h",
                      "gov/" + "x" * 5000, "audit/x", "archive/x", "archive/../gov/log",
-                     "gov/presidency/x"):
+                     "gov/presidency/x", "gov/meetings/%C3%28", "gov/statements/%2e%2e",
+                     "gov/node-key/x", "gov/state/x"):
             r = self.send("GET", path, token=sahil)
             self.assertEqual(r.status, 404, "%s: %r" % (path, r))
             self.assertIn("no such", r.json.get("description", ""), r)
@@ -532,6 +544,14 @@ class GovHostile(jictest.TestCase):
         for path in ("gov/log", "gov/state", "gov/keys", "audit", "archive"):
             self.refused(401, "authentication required", "GET", path, token="")
         self.refused(403, "admins and delegates", "GET", "audit", token=self.analyst)
+        for authz in ("Basic !!!", "Basic " + base64.b64encode(b"no-colon").decode(),
+                      "Bearer " + "x" * 10000, "Bearer", "Digest abc", "Basic " + "A" * 5000):
+            for method, path in (("GET", "/jic/v1/gov/log"), ("POST", "/jic/v1/gov/acts"),
+                                 ("GET", "/jic/v1/audit"), ("GET", "/jic/v1/archive")):
+                r = self.n.request(method, path, body=b"{}" if method == "POST" else None,
+                                   auth=authz, accept=JSON, content_type=JSON)
+                self.assertEqual(r.status, 401, "%s %s %s: %r" % (authz[:20], method, path, r))
+                self.assertEqual(r.json.get("http_status"), "401", r)
 
 
 if __name__ == "__main__":
