@@ -229,8 +229,9 @@ enum jic_rc gov_statement_objects(const char *coalition, const json_t *charter_a
                                   const json_t *doc, const char *rule, const json_t *signatures,
                                   int64_t published_us, json_t **objects, struct jic_diag *d)
 {
-	char iid[ID_MAX], xid[ID_MAX], rid[ID_MAX], ts[JIC_TIME_LEN];
-	const char *name_en, *name_ar;
+	char iid[ID_MAX], xid[ID_MAX], rid[ID_MAX], ts[JIC_TIME_LEN], ts0[JIC_TIME_LEN];
+	const char *name_en, *name_ar, *chartered;
+	int64_t chartered_us;
 	char *name = NULL, *desc = NULL;
 	json_t *sigs = NULL, *ident = NULL, *ext = NULL, *rep = NULL, *arr = NULL;
 	struct doc_text t = {0};
@@ -239,11 +240,14 @@ enum jic_rc gov_statement_objects(const char *coalition, const json_t *charter_a
 	*objects = NULL;
 	name_en = json_string_value(json_object_get(charter_act, "name_en"));
 	name_ar = json_string_value(json_object_get(charter_act, "name_ar"));
+	chartered = json_string_value(json_object_get(charter_act, "at"));
 	rc = doc_read(doc, &t, d);
 	if (rc != JIC_OK)
 		goto out;
-	if (!coalition || !name_en || !name_ar) {
-		rc = jic_fail(d, JIC_EINVAL, "the coalition or its charter names are missing");
+	if (!coalition || !name_en || !name_ar || !chartered ||
+	    jic_time_parse(chartered, &chartered_us) != JIC_OK) {
+		rc = jic_fail(d, JIC_EINVAL,
+		              "the coalition or its charter's names or time are missing");
 		goto out;
 	}
 	if (strcmp(coalition, t.coalition) != 0) {
@@ -268,13 +272,17 @@ enum jic_rc gov_statement_objects(const char *coalition, const json_t *charter_a
 	if (rc != JIC_OK)
 		goto out;
 	time_ms(published_us, ts);
+	/* The identity and the extension-definition never change, and STIX
+	 * forbids a new version to change created: both are dated by the
+	 * charter, so every publication re-adds the very same versions. */
+	time_ms(chartered_us, ts0);
 
 	ident = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "type", "identity",
-	                  "spec_version", "2.1", "id", iid, "created", ts, "modified", ts, "name",
+	                  "spec_version", "2.1", "id", iid, "created", ts0, "modified", ts0, "name",
 	                  name_en, "description", name_ar, "identity_class", "organization");
 	ext = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:[s]}", "type",
 	                "extension-definition", "spec_version", "2.1", "id", xid, "created_by_ref",
-	                iid, "created", ts, "modified", ts, "name", EXT_NAME, "description",
+	                iid, "created", ts0, "modified", ts0, "name", EXT_NAME, "description",
 	                EXT_DESCRIPTION, "schema", EXT_SCHEMA, "version", "1.0", "extension_types",
 	                EXT_TYPE);
 	rep = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:[s], s:[s], s:s,"
