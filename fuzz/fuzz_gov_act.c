@@ -25,7 +25,7 @@ static const char *const prefix[] = {
     "{\"id\":\"x\",\"name_en\":\"X\",\"name_ar\":\"س\",\"kind\":\"associate\",\"key\":\"" KEY
     "\"}]}",
     "{\"type\":\"member.invite\",\"by\":\"a\",\"at\":\"2027-01-02T00:00:00Z\",\"nonce\":\"n2\","
-    "\"member\":{\"id\":\"i\",\"name_en\":\"I\",\"name_ar\":\"ي\"}}",
+    "\"member\":{\"id\":\"i\",\"name_en\":\"I\",\"name_ar\":\"ي\",\"key\":\"" KEY "\"}}",
     "{\"type\":\"meeting.convene\",\"by\":\"a\",\"at\":\"2027-01-03T00:00:00Z\",\"nonce\":\"n3\","
     "\"meeting\":\"6f1a3e2c-1b2d-4c5e-8f90-0123456789ab\",\"title_en\":\"M\",\"title_ar\":\"م\","
     "\"when\":\"2027-01-05T00:00:00Z\",\"participants\":[\"a\",\"b\"],\"guests\":[\"g\"]}",

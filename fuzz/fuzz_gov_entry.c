@@ -20,66 +20,73 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* A log sequenced by a real HQ node ("hq-node", member a; full members a, b,
- * c, associate x; admit by the chair, publish by majority), entries 1 to 6 as
- * the HQ wrote them. The seeds in corpus/gov_entry/ extend it at seq 7. */
+/* A log as a real HQ node ("hq-node", member a; full members a, b, c,
+ * associate x; admit by the chair, publish by majority) writes it, entries 1
+ * to 6. The seeds in corpus/gov_entry/ extend it at seq 7. Both are made by
+ * gen_gov_entry.py, which rewrites this array: run it after a change to the
+ * act or entry format. */
 static const char *const prefix[] = {
-    "{\"act\":{\"at\":\"2026-12-03T08:37:07.515704Z\",\"by\":\"node:hq-node\",\"first_term_st"
-    "art\":\"2020-01-01\",\"hq_key\":\"ed25519:lgULXSddS7oPwIKHTOdAmOpFlhzBoFgAMMlp9iLcJ0Y=\""
-    ",\"hq_member\":\"a\",\"hq_node\":\"hq-node\",\"members\":[{\"id\":\"a\",\"key\":\"ed2551"
-    "9:/NKYAm3pLmIi72Bl5GVpCrh1gK3Rdx8y3bBGWel5l7o=\",\"kind\":\"full\",\"name_ar\":\"أ\",\"n"
-    "ame_en\":\"A\"},{\"id\":\"b\",\"key\":\"ed25519:xtHuuOxUFxMY88XuaCv1+1/xJ/E6EPqfMMa+GGZE"
-    "FiE=\",\"kind\":\"full\",\"name_ar\":\"ب\",\"name_en\":\"B\"},{\"id\":\"c\",\"key\":\"ed"
-    "25519:L2jpkgVx1BKxA5Tg3BPanrVDLdrZr9tNU1NFD3Yp058=\",\"kind\":\"full\",\"name_ar\":\"ج\""
-    ",\"name_en\":\"C\"},{\"id\":\"x\",\"key\":\"ed25519:4sxw+4mSeXU1n5TecN8soJ5fJZe9IomZesT5"
-    "/YjpsFg=\",\"kind\":\"associate\",\"name_ar\":\"س\",\"name_en\":\"X\"}],\"name_ar\":\"ال"
-    "تحالف\",\"name_en\":\"Coalition\",\"nonce\":\"e576a93a-2511-409f-a0a6-fab1179b410a\",\"r"
-    "ules\":{\"admit\":\"chair\",\"dissolve\":\"consensus\",\"expel\":\"consensus\",\"publish"
-    "\":\"majority\",\"suspend\":\"consensus\"},\"term_months\":120,\"type\":\"charter\"},\"a"
-    "t\":\"2026-12-03T08:37:07.516199Z\",\"hq_sig\":\"Z0xyMD3bKAlTST9o5265sJcg4K7S9nghxlZTn8e"
-    "eo7Q1qgkEwQwIXs7ILkgViD4RkEV6rczn1+S90WOb5v7qCA==\",\"prev\":\"0000000000000000000000000"
-    "000000000000000000000000000000000000000\",\"seq\":1,\"sig\":\"OET8TjRmnhj2QmxculG+RSwYfa"
-    "CM3WMnyfuXISrrVymGyuYftocyYAuOI1FKVzF4kyB0jjQjY0xzWbonCR/1CA==\"}",
-    "{\"act\":{\"at\":\"2026-12-03T08:37:07.518770Z\",\"by\":\"a\",\"expires\":\"2099-01-01T0"
-    "0:00:00Z\",\"member\":{\"id\":\"i\",\"kind\":\"full\",\"name_ar\":\"ي\",\"name_en\":\"I\""
-    "},\"nonce\":\"f0ad1913-fc37-4068-898d-e27410541cfa\",\"type\":\"member.invite\"},\"at\":"
-    "\"2026-12-03T08:37:07.519754Z\",\"hq_sig\":\"FKJWIdCPHJk8IhPH3E8COAHJq/Coe3B0bWS3L3EEAYH"
-    "jhP9tuWfWvf81GvP9U8TSnvvTrHXtl1y9qTxsv2y2AA==\",\"prev\":\"5464e4db0c87a34f6fce76d3a0c5f"
-    "9914e7b90ee0f014568c0f3425f14924508\",\"seq\":2,\"sig\":\"CEpJisc9kHGZqz6/Ga6v4xvy/rZL+f"
-    "Y85enUfqurl/iO1gUlFeN4ufo3fz/ydSRZhxvR9fZxKQ21H+3OywQ4Dg==\"}",
-    "{\"act\":{\"agenda\":[{\"ar\":\"الفيضانات\",\"en\":\"Floods\"}],\"at\":\"2026-12-03T08:3"
-    "7:07.521274Z\",\"by\":\"a\",\"guests\":[\"guest\"],\"meeting\":\"6f1a3e2c-1b2d-4c5e-8f90"
-    "-0123456789ab\",\"nonce\":\"6c299f85-3594-4e5e-a93e-d1326eeb4ffb\",\"participants\":[\"a"
-    "\",\"b\",\"c\"],\"title_ar\":\"اجتماع\",\"title_en\":\"Meeting\",\"type\":\"meeting.conv"
-    "ene\",\"when\":\"2026-12-10T10:00:00Z\"},\"at\":\"2026-12-03T08:37:07.522427Z\",\"hq_sig"
-    "\":\"mNdA7n+bk2nBoBZFyXjzh/t/MKNhuH75k5UFavV5/aRDDLvId+TWTokHdRQH7j5Qa/Cc5fzhlkvxj76iWGQ"
-    "uCw==\",\"prev\":\"0f645a6d363a314e56ad469df669d526bca6369d3bd86a342ae19d8e57f8ca13\",\""
-    "seq\":3,\"sig\":\"2zJaLCovtAMHwBe9qOoG6KMEvOvy9rKIQ3cUQ7wSinBaaaHETcWs6xtqqDimDYhgE912Ry"
-    "l25FyVAvKnFV6qBQ==\"}",
-    "{\"act\":{\"at\":\"2026-12-03T08:37:07.523760Z\",\"by\":\"a\",\"meeting\":\"6f1a3e2c-1b2"
-    "d-4c5e-8f90-0123456789ab\",\"nonce\":\"03b72949-4325-4a87-9695-cef51501aeac\",\"statemen"
-    "t\":\"7a2b4c6d-8e0f-4a1b-9c2d-3e4f5a6b7c8d\",\"text_ar\":\"نحن متفقون.\",\"text_en\":\"W"
-    "e agree.\",\"title_ar\":\"بيان\",\"title_en\":\"Statement\",\"type\":\"statement.draft\""
-    ",\"version\":1},\"at\":\"2026-12-03T08:37:07.524964Z\",\"hq_sig\":\"0LqJAs3AntdTYQ+osR4v"
-    "v3VaqdpTEv/lwXrX37n2ac8aMZsJe3EPiZOcNHuXtimEtk8gNSh6u3BUJyeN44GLCQ==\",\"prev\":\"b34d6d"
-    "e29cc5157e47cdefa8cf3e28fe0ea45c66931633721ea065e99046b67b\",\"seq\":4,\"sig\":\"JYciKlQ"
-    "o0KXwBtx+2dDDKlsAzyLhsaeD5k72Tpc0fDtxxYXGvjDlzU+ie/TuCW6lBkAOPmOHy70waqEQAROBDg==\"}",
-    "{\"act\":{\"at\":\"2026-12-03T08:37:07.527875Z\",\"by\":\"b\",\"nonce\":\"5b19998e-94d0-"
-    "4e57-91d6-500820555f46\",\"signature\":\"VBuV8u+2ranlLGXegU7UGGn5rZABT0KqISlTo65OrfaWWDT"
-    "VvlzCfZPl3qoTD875ePyROszGXw4lCKnl7ShEAg==\",\"signed_at\":\"2026-12-03T08:37:07.527426Z\""
-    ",\"statement\":\"7a2b4c6d-8e0f-4a1b-9c2d-3e4f5a6b7c8d\",\"type\":\"statement.sign\",\"ve"
-    "rsion\":1},\"at\":\"2026-12-03T08:37:07.529279Z\",\"hq_sig\":\"UD7dpj84FjchP6EL4jN0BTEqx"
-    "lYP1c/Eort6pUQ/6fNOdWlMXNr2USkfDoMnwUBLfHbDkGE42DQ67mgWu2gIDw==\",\"prev\":\"d6bf28ec2de"
-    "3e795354a0249f610f61647dc16e836a93898c4fd72213f566bb9\",\"seq\":5,\"sig\":\"NMaRqV7dv43k"
-    "JH+wLHNujKfL7kPadZKIL34WJ4xiwAJlKVvi1fn5oYW60SSDU0hY/qztgLAlag+YAiLwj/JqAg==\"}",
-    "{\"act\":{\"at\":\"2026-12-03T08:37:07.531934Z\",\"by\":\"c\",\"nonce\":\"b557391e-6b3d-"
-    "44ac-8bf7-240a2bc3ea23\",\"signature\":\"OO+dJ/h0qwhkgQQJuokZsabfAoI9rzD3vnLTu++0guDjFXR"
-    "OQyXORDlO5QQmiWQYEMivabCpmG7vXZ2C5bIFDg==\",\"signed_at\":\"2026-12-03T08:37:07.531688Z\""
-    ",\"statement\":\"7a2b4c6d-8e0f-4a1b-9c2d-3e4f5a6b7c8d\",\"type\":\"statement.sign\",\"ve"
-    "rsion\":1},\"at\":\"2026-12-03T08:37:07.533233Z\",\"hq_sig\":\"jBPZMrv3k7UTjJTshEUZLQj6H"
-    "Xmgs9SfYCLa8xnMC9bJ8RdKDu4SWYnUGeye1XT1BcXmqAen5unnlWZjREz3Dg==\",\"prev\":\"bb45ee754ff"
-    "b6123c7a96c6e0fd0a05ee4bf54db77fc5f1a25555b1d36dcd580\",\"seq\":6,\"sig\":\"FBkLDelp248B"
-    "dQgl5FgxCniSBcrcrH6WyZdfZ/Vq88JBrLiM6P3C0ZH65pTGVD5isq25al777J7H/A7KQN9JDQ==\"}",
+    "{\"act\":{\"at\":\"2026-12-03T08:37:07.500500Z\",\"by\":\"node:hq-node\",\"first_term_"
+    "start\":\"2020-01-01\",\"hq_key\":\"ed25519:mmjvHnoCRolZiYfgsZz0iRFMGI7klxFWT6t/3z+GkA"
+    "k=\",\"hq_member\":\"a\",\"hq_node\":\"hq-node\",\"members\":[{\"id\":\"a\",\"key\":\""
+    "ed25519:GpNd0ERbWlcUmd+2sbgFun20vukOy4vnlrih7YCHvPY=\",\"kind\":\"full\",\"name_ar\":"
+    "\"أ\",\"name_en\":\"A\"},{\"id\":\"b\",\"key\":\"ed25519:9WyC9vQeZx5DxUYmoM8tYLXHipNLd"
+    "a3LzMWTMh33JDw=\",\"kind\":\"full\",\"name_ar\":\"ب\",\"name_en\":\"B\"},{\"id\":\"c\""
+    ",\"key\":\"ed25519:37VLKHTW7W8DOPPBRG0Ly3ciKe02hDkQ+ilaPcml2oE=\",\"kind\":\"full\",\""
+    "name_ar\":\"ج\",\"name_en\":\"C\"},{\"id\":\"x\",\"key\":\"ed25519:WzHRMLke11DKSPx7Ezn"
+    "/gy0toUBGBsPMv8J6yqSdvKk=\",\"kind\":\"associate\",\"name_ar\":\"س\",\"name_en\":\"X\""
+    "}],\"name_ar\":\"التحالف\",\"name_en\":\"Coalition\",\"nonce\":\"f79a88e2-a829-4838-8d"
+    "bb-d61e2644f257\",\"rules\":{\"admit\":\"chair\",\"dissolve\":\"consensus\",\"expel\":"
+    "\"consensus\",\"publish\":\"majority\",\"suspend\":\"consensus\"},\"term_months\":120,"
+    "\"type\":\"charter\"},\"at\":\"2026-12-03T08:37:07.501000Z\",\"hq_sig\":\"P8qizNy8U4WO"
+    "3P93J8k1edAWry/zwXexulD3ObS+ckVg05bipIJG42QaXhpIOdN5T/GcIuhaJNe1pA0A75wXDQ==\",\"prev"
+    "\":\"0000000000000000000000000000000000000000000000000000000000000000\",\"seq\":1,\"si"
+    "g\":\"H4o7e1YUjI84/cMMwJCjNbZsp4Jz71T+ChfDah5k16t69RHP6oAJiyDOgfO1EFHuDp9NtRuaWyI7Cn4X"
+    "rSCnBA==\"}",
+    "{\"act\":{\"at\":\"2026-12-03T08:37:07.501500Z\",\"by\":\"a\",\"expires\":\"2099-01-01"
+    "T00:00:00Z\",\"member\":{\"id\":\"i\",\"key\":\"ed25519:+GpuKVmt1Quyv6GXQMaw4napxh7qiP"
+    "Xs+TtCzX95e7Y=\",\"kind\":\"full\",\"name_ar\":\"ي\",\"name_en\":\"I\"},\"nonce\":\"52"
+    "be2d0c-5d7c-42be-8dc7-269b35e2c18f\",\"type\":\"member.invite\"},\"at\":\"2026-12-03T0"
+    "8:37:07.502000Z\",\"hq_sig\":\"CUrFF7S4JFGf5IJtwOpr06+gzpyCDhQhcOv7bb1rMWVPYruceTHjDSM"
+    "xEiCf2+PcxNppqHWy6SekdpEwKsJQBQ==\",\"prev\":\"2e7ade839ace5973b18bceb0c223bee99bf40a2"
+    "54fe0de8826e7297545c3c574\",\"seq\":2,\"sig\":\"m/Np5jV8fJWsYZUolyN9tNEaKWlPhUX3AAjLC3"
+    "Hptr4+eq/ZRclGaLC48QBouvyRBixvRWc3cR0m+p3s33ZLDQ==\"}",
+    "{\"act\":{\"agenda\":[{\"ar\":\"الفيضانات\",\"en\":\"Floods\"}],\"at\":\"2026-12-03T08"
+    ":37:07.502500Z\",\"by\":\"a\",\"guests\":[\"guest\"],\"meeting\":\"6f1a3e2c-1b2d-4c5e-"
+    "8f90-0123456789ab\",\"nonce\":\"8277ff84-8a7a-4a85-8f67-48c6b66a339d\",\"participants"
+    "\":[\"a\",\"b\",\"c\"],\"title_ar\":\"اجتماع\",\"title_en\":\"Meeting\",\"type\":\"mee"
+    "ting.convene\",\"when\":\"2026-12-10T10:00:00Z\"},\"at\":\"2026-12-03T08:37:07.503000Z"
+    "\",\"hq_sig\":\"j3YGgEYYD7WpQIUrlZAGJI969JXvUduiy0RmrhQFpMBuadv9KeXwm3uL5pMJlJWY9Xk/WR"
+    "esdBtC/znDKtM9DA==\",\"prev\":\"db049c7a21835c8a72a46f7e009132059d23066bc942578ebf1387"
+    "b4fa09f764\",\"seq\":3,\"sig\":\"wTJH1y9NbijPkjshSX8UrWha31w4iUvQ/d7uc+Mp0EjbNe4qNnPVQ"
+    "GfDpcrBMLQ7KjwtvZl/bFcvf0J5muimAw==\"}",
+    "{\"act\":{\"at\":\"2026-12-03T08:37:07.503500Z\",\"by\":\"a\",\"meeting\":\"6f1a3e2c-1"
+    "b2d-4c5e-8f90-0123456789ab\",\"nonce\":\"81fba8b3-2268-408c-8c9c-841d0acef176\",\"stat"
+    "ement\":\"7a2b4c6d-8e0f-4a1b-9c2d-3e4f5a6b7c8d\",\"text_ar\":\"نحن متفقون.\",\"text_en"
+    "\":\"We agree.\",\"title_ar\":\"بيان\",\"title_en\":\"Statement\",\"type\":\"statement"
+    ".draft\",\"version\":1},\"at\":\"2026-12-03T08:37:07.504000Z\",\"hq_sig\":\"Uyrn2hl1AD"
+    "N9BNuGgz1KER9+wbh8c6cDBOywQMbNqXKraEvd59yXKk8MkwAr8QMxN18G1AiKhIPh4edA5LRMAQ==\",\"pre"
+    "v\":\"b87972d5626389d90327bb8b12f67a92541869bffa40fa3fc664f02eda57220d\",\"seq\":4,\"s"
+    "ig\":\"qQ9FbPRhPBl21zuxjG5KiKVSlQQ3wfWNXKskSPEFIDkMcaudsKAzYq20j0UsZiEMX1mu7l5mEtL/iVM"
+    "WXcKYBw==\"}",
+    "{\"act\":{\"at\":\"2026-12-03T08:37:07.504500Z\",\"by\":\"b\",\"nonce\":\"b5a944e9-22d"
+    "7-44e2-8a52-aafd3ecfd7bd\",\"signature\":\"m57YZeIKmgLYaqV0XhOZ3pDYrOn130NNqshyWcpZf1A"
+    "QDqCpr6sTFTK+TX+LPSP3TeihHq7LOgflSNMoasipDA==\",\"signed_at\":\"2026-12-03T08:37:07.50"
+    "4000Z\",\"statement\":\"7a2b4c6d-8e0f-4a1b-9c2d-3e4f5a6b7c8d\",\"type\":\"statement.si"
+    "gn\",\"version\":1},\"at\":\"2026-12-03T08:37:07.505000Z\",\"hq_sig\":\"cmFS59JerDZv+e"
+    "OUbOXdfQpoQWUymKkfvtS0XE7uZN+0DRpOnUFi+hVg8fnbpovCvL5T1mxpbJXvpBxs/ci6BA==\",\"prev\":"
+    "\"00f15c8f3c278d3572681bf423b98f47c62df9f9557fac4404e3942cbf75dc0b\",\"seq\":5,\"sig\""
+    ":\"PjHT/fE/nN2Aytk3hw1LgZZV5Mkf2BSWpg7YJ3IM1N6fuGD2Mqtt5i+SLnqH/cL0RMn8qMSGQ99dZTsScCU"
+    "wDA==\"}",
+    "{\"act\":{\"at\":\"2026-12-03T08:37:07.505500Z\",\"by\":\"c\",\"nonce\":\"540cc514-1db"
+    "0-4683-8119-7cc2914b6231\",\"signature\":\"r/HPG7xBnQW1N+RrMM+2zVQlNiC3Q9Tmc+k0OKy5YtV"
+    "7HoAyRiE5FEymrzyvjyLUIM9pm5q8Y9F5alI8VjHjCw==\",\"signed_at\":\"2026-12-03T08:37:07.50"
+    "5000Z\",\"statement\":\"7a2b4c6d-8e0f-4a1b-9c2d-3e4f5a6b7c8d\",\"type\":\"statement.si"
+    "gn\",\"version\":1},\"at\":\"2026-12-03T08:37:07.506000Z\",\"hq_sig\":\"dkAPTcAgveZ0ml"
+    "nZV6h0rtHDWnWyxDpb6ghHXDFg0rTgArqiWKGKwEADvcpTtH8xk88y95ldcJLZxSItkXvwDw==\",\"prev\":"
+    "\"0f296948bdeae8ca3e5b04a71969ce5ecb87390c1781c66e7ec9bcc5d95aad15\",\"seq\":6,\"sig\""
+    ":\"ORSxaqrn/Xlt7K33GoGcmP3D21u3Pvl14PjCK9fVZy+wUA9r1Nmvc+3Diy5q3Af7uFeD1vzn+XSDMmrEqOp"
+    "pBg==\"}",
 };
 #define N_PREFIX (sizeof(prefix) / sizeof(prefix[0]))
 

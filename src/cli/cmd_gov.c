@@ -148,19 +148,30 @@ enum jic_rc cmd_gov(struct cli *c, int argc, char **argv)
 
 enum jic_rc cmd_invite(struct cli *c, int argc, char **argv)
 {
-	const char *id = NULL, *en = NULL, *ar = NULL, *kind = "full", *expires = NULL, *key = NULL;
+	const char *id = NULL, *en = NULL, *ar = NULL, *kind = "full", *expires = NULL, *key = NULL,
+	           *member_key = NULL;
 	const struct cli_opt opts[] = {
-	    {"--name-en", &en},      {"--name-ar", &ar}, {"--kind", &kind},
-	    {"--expires", &expires}, {"--key", &key},    {NULL},
+	    {"--name-en", &en},
+	    {"--name-ar", &ar},
+	    {"--kind", &kind},
+	    {"--expires", &expires},
+	    {"--member-key", &member_key},
+	    {"--key", &key},
+	    {NULL},
 	};
 	char until[JIC_TIME_LEN];
+	uint8_t pk[JIC_SIGN_PK_LEN];
 	enum jic_rc rc;
 
 	rc = cli_parse(c, argc - 1, argv + 1, opts, &id, 1, 1, NULL);
 	if (rc != JIC_OK)
 		return rc;
-	if (!en || !ar)
-		return cli_usage(c, "invite needs --name-en and --name-ar");
+	if (!en || !ar || !member_key)
+		return cli_usage(c, "invite needs --name-en, --name-ar and --member-key");
+	if (jic_crypto_pk_parse(member_key, pk, NULL) != JIC_OK)
+		return cli_usage(c,
+		                 "--member-key must be the public key 'jic member keygen' printed "
+		                 "(ed25519:BASE64)");
 	if (expires)
 		rc = cli_when(c, "--expires", expires, until);
 	else
@@ -169,9 +180,9 @@ enum jic_rc cmd_invite(struct cli *c, int argc, char **argv)
 	if (rc != JIC_OK)
 		return rc;
 	return cli_act(c, key,
-	               json_pack("{s:s, s:{s:s, s:s, s:s, s:s}, s:s}", "type", "member.invite",
+	               json_pack("{s:s, s:{s:s, s:s, s:s, s:s, s:s}, s:s}", "type", "member.invite",
 	                         "member", "id", id, "name_en", en, "name_ar", ar, "kind", kind,
-	                         "expires", until));
+	                         "key", member_key, "expires", until));
 }
 
 enum jic_rc cmd_approve(struct cli *c, int argc, char **argv)
@@ -211,7 +222,7 @@ static enum jic_rc log_entry(struct cli *c, json_int_t seq, json_t **out)
 /* accept or decline an invitation with the invited member's own key. */
 static enum jic_rc invitation(struct cli *c, int argc, char **argv, const char *type)
 {
-	const char *seq_s = NULL, *key = NULL, *invited;
+	const char *seq_s = NULL, *key = NULL, *invited, *named;
 	const struct cli_opt opts[] = {{"--key", &key}, {NULL}};
 	json_t *entry = NULL, *act;
 	json_int_t seq = 0;
@@ -228,7 +239,7 @@ static enum jic_rc invitation(struct cli *c, int argc, char **argv, const char *
 		goto out;
 	/* An invited party has no account yet, so cannot read the log: its act
 	 * goes out unchecked here, and the HQ refuses it unless the invitation
-	 * is in force and names the key's member. */
+	 * is in force and names the key's member and public key. */
 	if (!c->token || !*c->token)
 		goto send;
 	rc = log_entry(c, seq, &entry);
@@ -236,6 +247,7 @@ static enum jic_rc invitation(struct cli *c, int argc, char **argv, const char *
 		goto out;
 	act = json_object_get(entry, "act");
 	invited = json_string_value(json_object_get(json_object_get(act, "member"), "id"));
+	named = json_string_value(json_object_get(json_object_get(act, "member"), "key"));
 	if (strcmp(json_string_value(json_object_get(act, "type")) ?: "", "member.invite") != 0 ||
 	    !invited) {
 		rc = jic_fail(&c->d, JIC_EUNPROC,
@@ -248,9 +260,14 @@ static enum jic_rc invitation(struct cli *c, int argc, char **argv, const char *
 		              k.member);
 		goto out;
 	}
+	if (!named || strcmp(named, k.pk_text) != 0) {
+		rc = jic_fail(&c->d, JIC_EINVAL,
+		              "the invitation names key %s; the key file holds %s", named ?: "none",
+		              k.pk_text);
+		goto out;
+	}
 send:
-	rc = cli_act_key(c, &k,
-	                 json_pack("{s:s, s:I, s:s}", "type", type, "ref", seq, "key", k.pk_text));
+	rc = cli_act_key(c, &k, json_pack("{s:s, s:I}", "type", type, "ref", seq));
 out:
 	cli_key_fini(&k);
 	json_decref(entry);

@@ -160,10 +160,12 @@ static const struct {
      "usage: jic gov log [--after N]\n"
      "Prints the governance log's entries after seq N (default: all).\n"},
     {"invite", cmd_invite,
-     "usage: jic invite MEMBER --name-en N --name-ar N [--kind K] [--expires TS]\n"
-     "                  [--key FILE]\n"
+     "usage: jic invite MEMBER --name-en N --name-ar N --member-key KEY [--kind K]\n"
+     "                  [--expires TS] [--key FILE]\n"
      "Proposes a new member (default kind full; the invitation expires in 30 days\n"
-     "unless --expires says otherwise). It is sent once the admit rule is met.\n"},
+     "unless --expires says otherwise). It is sent once the admit rule is met.\n"
+     "KEY is the public key the new member's 'jic member keygen' printed: only the\n"
+     "holder of its key file can accept or decline.\n"},
     {"approve", cmd_approve,
      "usage: jic approve SEQ [--key FILE]\n"
      "Approves the pending proposal at log entry SEQ.\n"},
@@ -171,7 +173,8 @@ static const struct {
      "usage: jic invitation accept SEQ --key FILE\n"
      "       jic invitation decline SEQ --key FILE\n"
      "Answers the invitation at log entry SEQ with the invited member's own key file\n"
-     "(see 'jic member keygen'); accepting registers its public key.\n"},
+     "(see 'jic member keygen'), the one whose public key the invitation names;\n"
+     "accepting registers that key.\n"},
     {"adviser", cmd_adviser,
      "usage: jic adviser accredit ACCOUNT --host MEMBER --from TS --until TS [--key FILE]\n"
      "       jic adviser consent SEQ [--key FILE]\n"

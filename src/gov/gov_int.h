@@ -83,8 +83,8 @@ struct gov_member {
 	char name_ar[256];
 	enum jic_member_kind kind;
 	enum gov_mstatus status;
-	int has_key;
-	uint8_t pk[32];
+	int has_key;        /* pk is registered: a charter member, or an accepted one */
+	uint8_t pk[32];     /* while invited: the key the invitation names */
 	char key[64];       /* "ed25519:..." */
 	int64_t invite_seq; /* 0: a charter member */
 	int64_t expires_us; /* of the invitation; 0: none */
@@ -122,7 +122,7 @@ struct gov_version {
 
 struct gov_statement {
 	char id[40];
-	char meeting[40]; /* "" when none */
+	char meeting[40];      /* "" when none */
 	struct gov_version *v; /* v[i] is version i+1 */
 	size_t n;
 	int64_t published_seq; /* 0 while unpublished */
@@ -131,7 +131,7 @@ struct gov_statement {
 };
 
 struct gov_state {
-	int64_t seq;  /* head */
+	int64_t seq; /* head */
 	char hash[65];
 	int64_t at_us; /* the head entry's time */
 	char coalition[65];
@@ -162,12 +162,12 @@ struct gov_state {
 /* What an applied entry asks of the store; ledger.c carries it out. One
  * entry may settle several pending proposals, each an effect of its own. */
 enum gov_fx_kind {
-	GOV_FX_CHARTER,   /* upsert every charter member, create the public collection */
-	GOV_FX_MEMBER,    /* upsert member m[idx] (accepted) */
-	GOV_FX_STATUS,    /* member m[idx]'s status changed */
-	GOV_FX_ADVISER,   /* adviser row adv[idx] changed */
+	GOV_FX_CHARTER, /* upsert every charter member, create the public collection */
+	GOV_FX_MEMBER,  /* upsert member m[idx] (accepted) */
+	GOV_FX_STATUS,  /* member m[idx]'s status changed */
+	GOV_FX_ADVISER, /* adviser row adv[idx] changed */
 	GOV_FX_DISSOLVE,
-	GOV_FX_PUBLISH,   /* statement st[idx] was published */
+	GOV_FX_PUBLISH, /* statement st[idx] was published */
 };
 #define GOV_FX_MAX 8
 struct gov_effect {
@@ -187,8 +187,9 @@ enum gov_mstatus gov_member_status_at(const struct gov_member *m, int64_t t_us);
 const char *gov_status_name(enum gov_mstatus s);
 const char *gov_rule_name(enum gov_rule r);
 /* The public key that must have signed act (by the state before it): the
- * charter's hq_key, an accept/decline's own key, the HQ node's key for
- * node:HQ, or the member's registered key. JIC_EUNPROC when none. */
+ * charter's hq_key, for an accept/decline the key its invitation names, the
+ * HQ node's key for node:HQ, or the member's registered key. JIC_EDENIED
+ * when there is none. */
 enum jic_rc gov_state_act_key(const struct gov_state *st, const json_t *act, uint8_t pk[32],
                               struct jic_diag *d);
 /* Checks that act, sequenced as entry seq at at_us, is well formed and that
@@ -220,8 +221,8 @@ enum jic_rc gov_state_load(struct jic_store *s, int verify, struct gov_state **o
 int64_t gov_term_start(const struct gov_state *st, int64_t k);
 /* Who chairs at at_us. JIC_EINVAL when at_us is before the first term,
  * JIC_ENOTFOUND without a charter. */
-enum jic_rc gov_presidency_at(const struct gov_state *st, int64_t at_us,
-                              struct jic_presidency *out, struct jic_diag *d);
+enum jic_rc gov_presidency_at(const struct gov_state *st, int64_t at_us, struct jic_presidency *out,
+                              struct jic_diag *d);
 /* 1 when member id chairs at at_us. */
 int gov_is_chair(const struct gov_state *st, const char *id, int64_t at_us);
 

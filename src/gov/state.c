@@ -11,6 +11,8 @@
 
 #define NONCE_MAX 64
 #define SIGN_SKEW_US (300 * 1000000LL)
+/* The fields of a member in the charter and in an invitation. */
+#define MEMBER_FIELDS "id name_en name_ar kind key"
 
 static const char *const rule_names[] = {"consensus", "majority", "chair"};
 static const char *const rule_keys[GOV_N_RULES] = {"admit", "suspend", "expel", "publish",
@@ -147,6 +149,28 @@ static enum jic_rc need_name(const json_t *act, const char *k, const char **out,
 	*out = jstr(act, k);
 	if (!*out || !jic_gov_name_valid(*out))
 		return jic_fail(d, JIC_EINVAL, "field '%s' must be an id of a-z 0-9 . _ -", k);
+	return JIC_OK;
+}
+
+/* Every field of o is one of known (space-separated): a signed act carries
+ * nothing the log does not define. */
+static enum jic_rc known_fields(const json_t *o, const char *what, const char *known,
+                                struct jic_diag *d)
+{
+	const char *k, *p;
+	json_t *v;
+	size_t n;
+
+	json_object_foreach((json_t *)o, k, v)
+	{
+		n = strlen(k);
+		for (p = n ? strstr(known, k) : NULL; p; p = strstr(p + 1, k)) {
+			if ((p == known || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+				break;
+		}
+		if (!p)
+			return jic_fail(d, JIC_EINVAL, "%s: unknown field '%.64s'", what, k);
+	}
 	return JIC_OK;
 }
 
@@ -413,6 +437,8 @@ static enum jic_rc take_effect(struct gov_state *st, struct gov_proposal *p, int
 		m->kind = (enum jic_member_kind)jic_gov_kind_parse(
 		    jstr(inv, "kind") ? jstr(inv, "kind") : "full");
 		m->invite_seq = p->seq;
+		jic_crypto_pk_parse(jstr(inv, "key"), m->pk, NULL);
+		jic_crypto_pk_format(m->pk, m->key);
 		if (jstr(p->act, "expires"))
 			jic_time_parse(jstr(p->act, "expires"), &exp);
 		m->expires_us = exp;
@@ -521,6 +547,9 @@ static enum jic_rc act_charter(struct ctx *c, struct jic_diag *d)
 	rules = json_object_get(act, "rules");
 	if (rules && !json_is_object(rules))
 		return jic_fail(d, JIC_EINVAL, "field 'rules' must be an object");
+	if (rules && (rc = known_fields(rules, "charter rules",
+	                                "admit suspend expel publish dissolve", d)) != JIC_OK)
+		return rc;
 	for (i = 0; i < GOV_N_RULES; i++) {
 		s = jstr(rules, rule_keys[i]);
 		r = s ? rule_parse(s) : GOV_RULE_CONSENSUS;
@@ -540,7 +569,8 @@ static enum jic_rc act_charter(struct ctx *c, struct jic_diag *d)
 
 		if ((rc = need_name(e, "id", &id, d)) != JIC_OK ||
 		    (rc = need_text(e, "name_en", 256, 0, &s, d)) != JIC_OK ||
-		    (rc = need_text(e, "name_ar", 256, 0, &s, d)) != JIC_OK)
+		    (rc = need_text(e, "name_ar", 256, 0, &s, d)) != JIC_OK ||
+		    (rc = known_fields(e, "charter members", MEMBER_FIELDS, d)) != JIC_OK)
 			return rc;
 		if (kind && jic_gov_kind_parse(kind) < 0)
 			return jic_fail(d, JIC_EINVAL, "member '%s': unknown kind", id);
@@ -602,6 +632,7 @@ static enum jic_rc act_invite(struct ctx *c, struct jic_diag *d)
 	const char *id, *s;
 	int64_t exp = 0;
 	enum jic_rc rc;
+	uint8_t pk[32];
 	size_t i;
 
 	if ((rc = actor(c->st, c->by, 1, &by, d)) != JIC_OK)
@@ -610,8 +641,14 @@ static enum jic_rc act_invite(struct ctx *c, struct jic_diag *d)
 		return jic_fail(d, JIC_EINVAL, "field 'member' must be an object");
 	if ((rc = need_name(inv, "id", &id, d)) != JIC_OK ||
 	    (rc = need_text(inv, "name_en", 256, 0, &s, d)) != JIC_OK ||
-	    (rc = need_text(inv, "name_ar", 256, 0, &s, d)) != JIC_OK)
+	    (rc = need_text(inv, "name_ar", 256, 0, &s, d)) != JIC_OK ||
+	    (rc = known_fields(inv, "member.invite member", MEMBER_FIELDS, d)) != JIC_OK)
 		return rc;
+	/* The invitee's public key: only its holder can answer. */
+	if (jic_crypto_pk_parse(jstr(inv, "key") ? jstr(inv, "key") : "", pk, NULL) != JIC_OK)
+		return jic_fail(
+		    d, JIC_EINVAL,
+		    "field 'member.key' must be the invitee's public key, ed25519:BASE64");
 	s = jstr(inv, "kind");
 	if (json_object_get(inv, "kind") && (!s || jic_gov_kind_parse(s) < 0))
 		return jic_fail(d, JIC_EINVAL, "field 'kind' must be full, associate or observer");
@@ -715,19 +752,17 @@ static enum jic_rc act_approve(struct ctx *c, struct jic_diag *d)
 	return JIC_OK;
 }
 
-/* accept and decline: by the invited id, signed by the key they carry. */
+/* accept and decline: by the invited id, signed by the key the invitation
+ * names (gov_state_act_key). */
 static enum jic_rc act_answer(struct ctx *c, int accept, struct jic_diag *d)
 {
 	struct gov_member *m = gov_state_member(c->st, c->by);
 	char ts[JIC_TIME_LEN];
 	enum jic_rc rc;
 	int64_t ref;
-	uint8_t pk[32];
 
 	if ((rc = need_int(c->act, "ref", 1, INT64_MAX, &ref, d)) != JIC_OK)
 		return rc;
-	if (jic_crypto_pk_parse(jstr(c->act, "key") ? jstr(c->act, "key") : "", pk, d) != JIC_OK)
-		return jic_fail(d, JIC_EINVAL, "field 'key' must be ed25519:BASE64");
 	if (!m || m->status != GOV_INVITED || m->invite_seq != ref)
 		return jic_fail(d, JIC_EDENIED, "'%s' holds no invitation in force at entry %lld",
 		                c->by, (long long)ref);
@@ -737,8 +772,6 @@ static enum jic_rc act_answer(struct ctx *c, int accept, struct jic_diag *d)
 	}
 	if (!accept)
 		return set_status(m, GOV_DECLINED, c->seq, c->at_us, d);
-	memcpy(m->pk, pk, sizeof(pk));
-	jic_crypto_pk_format(pk, m->key);
 	m->has_key = 1;
 	if ((rc = set_status(m, GOV_ACTIVE, c->seq, c->at_us, d)) != JIC_OK)
 		return rc;
@@ -930,7 +963,8 @@ static enum jic_rc act_convene(struct ctx *c, struct jic_diag *d)
 		json_t *e = json_array_get(agenda, i);
 
 		if ((rc = need_text(e, "en", 4096, 1, &s, d)) != JIC_OK ||
-		    (rc = need_text(e, "ar", 4096, 1, &s, d)) != JIC_OK)
+		    (rc = need_text(e, "ar", 4096, 1, &s, d)) != JIC_OK ||
+		    (rc = known_fields(e, "meeting.convene agenda", "en ar", d)) != JIC_OK)
 			return rc;
 	}
 	if (meeting(c->st, id))
@@ -1226,19 +1260,34 @@ static enum jic_rc act_publish(struct ctx *c, struct jic_diag *d)
 	return JIC_OK;
 }
 
+/* Each act type, the fields it carries besides type, by, at and nonce
+ * (docs/governance.md, "Acts"), and its check-and-apply. */
 static const struct {
 	const char *type;
+	const char *fields;
 	enum jic_rc (*fn)(struct ctx *c, struct jic_diag *d);
 } acts[] = {
-    {"member.invite", act_invite},      {"approve", act_approve},
-    {"member.accept", act_accept},      {"member.decline", act_decline},
-    {"member.suspend", act_suspend},    {"member.reinstate", act_suspend},
-    {"member.withdraw", act_withdraw},  {"member.expel", act_expel},
-    {"adviser.accredit", act_accredit}, {"adviser.consent", act_consent},
-    {"adviser.revoke", act_revoke},     {"meeting.convene", act_convene},
-    {"meeting.minutes", act_minutes},   {"statement.draft", act_draft},
-    {"statement.sign", act_sign},       {"statement.publish", act_publish},
-    {"dissolve", act_dissolve},
+    {"charter",
+     "name_en name_ar members term_months first_term_start hq_node hq_key hq_member rules",
+     act_charter},
+    {"member.invite", "member expires", act_invite},
+    {"approve", "ref", act_approve},
+    {"member.accept", "ref", act_accept},
+    {"member.decline", "ref", act_decline},
+    {"member.suspend", "member reason", act_suspend},
+    {"member.reinstate", "member reason", act_suspend},
+    {"member.withdraw", "reason", act_withdraw},
+    {"member.expel", "member reason", act_expel},
+    {"adviser.accredit", "account host from until", act_accredit},
+    {"adviser.consent", "ref", act_consent},
+    {"adviser.revoke", "ref", act_revoke},
+    {"meeting.convene", "meeting title_en title_ar when participants guests agenda", act_convene},
+    {"meeting.minutes", "meeting minutes_en minutes_ar", act_minutes},
+    {"statement.draft", "statement meeting version title_en title_ar text_en text_ar required",
+     act_draft},
+    {"statement.sign", "statement version signed_at signature", act_sign},
+    {"statement.publish", "statement version", act_publish},
+    {"dissolve", "reason", act_dissolve},
 };
 
 enum jic_rc gov_state_act_key(const struct gov_state *st, const json_t *act, uint8_t pk[32],
@@ -1250,12 +1299,17 @@ enum jic_rc gov_state_act_key(const struct gov_state *st, const json_t *act, uin
 
 	if (!type || !by)
 		return jic_fail(d, JIC_EINVAL, "the act needs a type and by");
-	if (strcmp(type, "charter") == 0 || strcmp(type, "member.accept") == 0 ||
-	    strcmp(type, "member.decline") == 0) {
-		const char *k = jstr(act, strcmp(type, "charter") == 0 ? "hq_key" : "key");
-
-		if (!k || jic_crypto_pk_parse(k, pk, NULL) != JIC_OK)
-			return jic_fail(d, JIC_EINVAL, "the act carries no valid key");
+	if (strcmp(type, "charter") == 0) {
+		if (jic_crypto_pk_parse(jstr(act, "hq_key") ? jstr(act, "hq_key") : "", pk, NULL) !=
+		    JIC_OK)
+			return jic_fail(d, JIC_EINVAL, "the charter carries no valid hq_key");
+		return JIC_OK;
+	}
+	m = gov_state_member(st, by);
+	if (strcmp(type, "member.accept") == 0 || strcmp(type, "member.decline") == 0) {
+		if (!m || m->status != GOV_INVITED)
+			return jic_fail(d, JIC_EDENIED, "'%s' holds no invitation in force", by);
+		memcpy(pk, m->pk, 32);
 		return JIC_OK;
 	}
 	snprintf(node_by, sizeof(node_by), "node:%s", st->hq_node);
@@ -1263,7 +1317,6 @@ enum jic_rc gov_state_act_key(const struct gov_state *st, const json_t *act, uin
 		memcpy(pk, st->hq_pk, 32);
 		return JIC_OK;
 	}
-	m = gov_state_member(st, by);
 	if (!m || !m->has_key)
 		return jic_fail(d, JIC_EDENIED, "'%s' has no key in the coalition", by);
 	memcpy(pk, m->pk, 32);
@@ -1287,7 +1340,7 @@ enum jic_rc gov_state_apply(struct gov_state *st, int64_t seq, int64_t at_us, co
 {
 	struct ctx c = {st, seq, at_us, hash, act, NULL, verify, fx};
 	const char *type, *nonce;
-	char(*n)[NONCE_MAX];
+	char(*n)[NONCE_MAX], fields[128];
 	enum jic_rc rc = JIC_OK;
 	int64_t act_at;
 	size_t i;
@@ -1307,23 +1360,18 @@ enum jic_rc gov_state_apply(struct gov_state *st, int64_t seq, int64_t at_us, co
 		return jic_fail(d, JIC_EUNPROC, "the coalition is dissolved");
 	if (nonce_seen(st, nonce))
 		return jic_fail(d, JIC_EUNPROC, "the act was already sequenced (nonce reused)");
-	if (strcmp(type, "charter") == 0) {
-		if (seq != 1 || st->charter)
-			return jic_fail(d, JIC_EUNPROC, "only the first entry is a charter");
-		rc = act_charter(&c, d);
-	} else if (!st->charter) {
+	if (strcmp(type, "charter") == 0 && (seq != 1 || st->charter))
+		return jic_fail(d, JIC_EUNPROC, "only the first entry is a charter");
+	if (strcmp(type, "charter") != 0 && !st->charter)
 		return jic_fail(d, JIC_EUNPROC, "the log must start with a charter");
-	} else {
-		rc = jic_fail(d, JIC_EINVAL, "unknown act type '%s'", type);
-		for (i = 0; i < sizeof(acts) / sizeof(acts[0]); i++) {
-			if (strcmp(type, acts[i].type) == 0) {
-				if (d)
-					memset(d, 0, sizeof(*d));
-				rc = acts[i].fn(&c, d);
-				break;
-			}
-		}
-	}
+	for (i = 0; i < sizeof(acts) / sizeof(acts[0]) && strcmp(type, acts[i].type) != 0; i++)
+		;
+	if (i == sizeof(acts) / sizeof(acts[0]))
+		return jic_fail(d, JIC_EINVAL, "unknown act type '%.64s'", type);
+	snprintf(fields, sizeof(fields), "type by at nonce %s", acts[i].fields);
+	rc = known_fields(act, type, fields, d);
+	if (rc == JIC_OK)
+		rc = acts[i].fn(&c, d);
 	if (rc == JIC_OK && st->n_p)
 		rc = settle(st, seq, at_us, fx, d);
 	if (rc != JIC_OK)

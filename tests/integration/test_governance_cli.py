@@ -228,24 +228,38 @@ class GovernanceCli(jictest.TestCase):
 
         # -- an invitation: proposed, approved by every other full member,
         # accepted with the new member's own key
+        qkey, qpk = self.keygen("qamar")
+        self.refused(self.act(n, "sahil", "invite", "qamar", "--name-en", "Qamar Agency",
+                              "--name-ar", "وكالة القمر"), 2)
+        self.refused(self.act(n, "sahil", "invite", "qamar", "--name-en", "Qamar Agency",
+                              "--name-ar", "وكالة القمر", "--member-key", "ed25519:short"), 2)
         r = self.ok(self.act(n, "sahil", "invite", "qamar", "--name-en", "Qamar Agency",
-                             "--name-ar", "وكالة القمر", "--kind", "full"))
+                             "--name-ar", "وكالة القمر", "--kind", "full",
+                             "--member-key", qpk))
         inv = r.json["seq"]
         self.assertEqual(r.json["act"]["type"], "member.invite")
         self.assertEqual(r.json["act"]["by"], "sahil")
+        self.assertEqual(r.json["act"]["member"]["key"], qpk)
         # the associate takes no part in decisions
         self.refused(self.act(n, ASSOCIATE, "approve", str(inv)))
         self.ok(self.act(n, "jabal", "approve", str(inv)))
         self.ok(self.act(n, "wadi", "approve", str(inv)))
-        qkey, qpk = self.keygen("qamar")
         # not in force before the last approval
         self.refused(n.cli("invitation", "accept", str(inv), "--key", qkey))
         self.ok(self.act(n, "nahr", "approve", str(inv)))
         # another member's key cannot answer it
         r = self.refused(n.cli("invitation", "accept", str(inv), "--key", self.keys["wadi"]))
         self.assertIn("qamar", r.err)
+        # nor a key made for the same id by someone else, with or without a
+        # token to read the invitation first
+        rogue, _ = self.keygen("qamar", "rogue-qamar.key")
+        r = self.refused(n.cli("invitation", "accept", str(inv), "--key", rogue))
+        self.assertIn("names key " + qpk, r.err)
+        for answer in ("accept", "decline"):
+            r = self.refused(n.cli("invitation", answer, str(inv), "--key", rogue, token=""))
+            self.assertIn("signature", r.err)
         r = self.ok(n.cli("invitation", "accept", str(inv), "--key", qkey, json_out=True))
-        self.assertEqual(r.json["act"]["key"], qpk)
+        self.assertNotIn("key", r.json["act"])
         got = {m["id"]: m for m in self.state(n)["members"]}
         self.assertEqual((got["qamar"]["status"], got["qamar"]["key"]), ("active", qpk))
         self.keys["qamar"] = qkey
@@ -434,12 +448,13 @@ class GovernanceCli(jictest.TestCase):
 
         # -- an invitation declined with the invited member's key, and an
         # expulsion, each decided by every active full member
+        bkey, bpk = self.keygen("bahr")
         r = self.ok(self.act(n, "wadi", "invite", "bahr", "--name-en", "Bahr Office",
-                             "--name-ar", "مكتب البحر", "--kind", "observer"))
+                             "--name-ar", "مكتب البحر", "--kind", "observer",
+                             "--member-key", bpk))
         inv2 = r.json["seq"]
         for m in ("sahil", "jabal", "nahr"):
             self.ok(self.act(n, m, "approve", str(inv2)))
-        bkey, _ = self.keygen("bahr")
         self.ok(n.cli("invitation", "decline", str(inv2), "--key", bkey))
         got = {m["id"]: m for m in self.state(n)["members"]}
         self.assertEqual(got["bahr"]["status"], "declined")

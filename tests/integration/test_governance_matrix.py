@@ -202,8 +202,9 @@ class GovernanceMatrix(jictest.TestCase):
                                 "--ar", "نحن متفقون."))
         self.statement = r.json["act"]["statement"]
         self.ok(self.signed(HOST, "statement", "sign", self.statement))
+        _, zaid_pk = self.keygen("zaid")
         r = self.ok(self.signed(HOST, "invite", "zaid", "--name-en", "Zaid", "--name-ar",
-                                "زيد", "--kind", "observer"))
+                                "زيد", "--kind", "observer", "--member-key", zaid_pk))
         self.proposal = r.json["seq"]
 
         # one coalition object per principal for it to try to delete
@@ -214,12 +215,12 @@ class GovernanceMatrix(jictest.TestCase):
         """A member invited, admitted and accepted with its own key, that
         contributes, then withdraws: its delegate is the withdrawn principal."""
         n = self.n
+        self.key[LEAVER], pk = self.keygen(LEAVER)
         r = self.ok(self.signed(HOST, "invite", LEAVER, "--name-en", "Bahr", "--name-ar",
-                                "بحر", "--kind", "associate"))
+                                "بحر", "--kind", "associate", "--member-key", pk))
         inv = r.json["seq"]
         for m in (CHAIR, FULL):
             self.ok(self.signed(m, "approve", str(inv)))
-        self.key[LEAVER], _ = self.keygen(LEAVER)
         self.ok(n.cli("invitation", "accept", str(inv), "--key", self.key[LEAVER], token=""))
         tok = self.token["withdrawn"] = n.principal(LEAVER + "-delegate", LEAVER, "delegate")
         self.token[LEAVER] = tok
@@ -333,7 +334,8 @@ class GovernanceMatrix(jictest.TestCase):
             "sign": self.act("statement", "sign", self.statement),
             "publish": self.act("statement", "publish", self.statement),
             "invite": lambda p: self.act("invite", "new-" + p, "--name-en", "New",
-                                         "--name-ar", "جديد", "--kind", "observer")(p),
+                                         "--name-ar", "جديد", "--kind", "observer",
+                                         "--member-key", self.keygen("new-" + p)[1])(p),
             "approve": self.act("approve", str(self.proposal)),
             "read guest's meeting": self.meeting_get("guest's"),
             "read other meeting": self.meeting_get("other"),

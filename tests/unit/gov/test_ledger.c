@@ -235,7 +235,9 @@ static void world(struct db *f)
 	SUBMIT(
 	    f, "a",
 	    "{\"type\":\"member.invite\",\"by\":\"a\",\"member\":{\"id\":\"i\",\"name_en\":\"I\","
-	    "\"name_ar\":\"ي\",\"kind\":\"full\"},\"expires\":\"2099-01-01T00:00:00Z\"}");
+	    "\"name_ar\":\"ي\",\"kind\":\"full\",\"key\":\"%s\"},"
+	    "\"expires\":\"2099-01-01T00:00:00Z\"}",
+	    key_of(f, "i")->text);
 	SUBMIT(f, "c", "{\"type\":\"member.expel\",\"by\":\"c\",\"member\":\"s\"}");
 	SUBMIT(f, "a",
 	       "{\"type\":\"meeting.convene\",\"by\":\"a\",\"meeting\":\"" MEETING "\","
@@ -289,7 +291,7 @@ static void test_rights_matrix(void **state)
 		const char *allowed; /* one digit per actor above */
 	} rows[] = {
 	    {"{\"type\":\"member.invite\",\"by\":\"%s\",\"member\":{\"id\":\"newbie\",\"name_en\":"
-	     "\"N\",\"name_ar\":\"ن\"}}%.0s",
+	     "\"N\",\"name_ar\":\"ن\",\"key\":\"%s\"}}",
 	     "1100000"},
 	    {"{\"type\":\"approve\",\"by\":\"%s\",\"ref\":5}%.0s", "1100000"},
 	    {"{\"type\":\"member.suspend\",\"by\":\"%s\",\"member\":\"c\"}%.0s", "1100000"},
@@ -322,8 +324,8 @@ static void test_rights_matrix(void **state)
 	     "\"version\":1}%.0s",
 	     "1000000"},
 	    {"{\"type\":\"dissolve\",\"by\":\"%s\"}%.0s", "1100000"},
-	    {"{\"type\":\"member.accept\",\"by\":\"%s\",\"ref\":4,\"key\":\"%s\"}", "0000001"},
-	    {"{\"type\":\"member.decline\",\"by\":\"%s\",\"ref\":4,\"key\":\"%s\"}", "0000001"},
+	    {"{\"type\":\"member.accept\",\"by\":\"%s\",\"ref\":4}%.0s", "0000001"},
+	    {"{\"type\":\"member.decline\",\"by\":\"%s\",\"ref\":4}%.0s", "0000001"},
 	};
 	struct db *f = *state;
 	size_t r, a;
@@ -379,12 +381,18 @@ static void test_proposals_take_effect(void **state)
 	/* The invitee answers with its own key, and becomes a member. */
 	assert_int_equal(jic_store_member_get(f->s, "i", &m, NULL), JIC_ENOTFOUND);
 	assert_int_equal(
-	    submit_as(f, "a", NULL,
-	              "{\"type\":\"member.accept\",\"by\":\"i\",\"ref\":4,\"key\":\"%s\"}",
-	              key_of(f, "i")->text),
-	    JIC_EUNPROC); /* signed by another key than the one it carries */
-	SUBMIT(f, "i", "{\"type\":\"member.accept\",\"by\":\"i\",\"ref\":4,\"key\":\"%s\"}",
-	       key_of(f, "i")->text);
+	    submit_as(f, "a", NULL, "{\"type\":\"member.accept\",\"by\":\"i\",\"ref\":4}"),
+	    JIC_EUNPROC); /* signed by another key than the invitation names */
+	/* Nobody else answers it, whatever key the act carries. */
+	assert_int_equal(submit_as(f, "z", NULL,
+	                           "{\"type\":\"member.accept\",\"by\":\"i\",\"ref\":4,"
+	                           "\"key\":\"%s\"}",
+	                           key_of(f, "z")->text),
+	                 JIC_EUNPROC);
+	assert_int_equal(
+	    submit_as(f, "z", NULL, "{\"type\":\"member.decline\",\"by\":\"i\",\"ref\":4}"),
+	    JIC_EUNPROC);
+	SUBMIT(f, "i", "{\"type\":\"member.accept\",\"by\":\"i\",\"ref\":4}");
 	assert_int_equal(jic_store_member_get(f->s, "i", &m, NULL), JIC_OK);
 	assert_int_equal(m.status, JIC_MEMBER_ACTIVE);
 	assert_int_equal(m.kind, JIC_MEMBER_FULL);
@@ -439,12 +447,11 @@ static void test_invitation_expiry(void **state)
 	lf_act(
 	    m, "2027-01-10", JIC_OK,
 	    "{\"type\":\"member.invite\",\"by\":\"a\",\"member\":{\"id\":\"d\",\"name_en\":\"D\","
-	    "\"name_ar\":\"د\"},\"expires\":\"2027-02-01T00:00:00Z\"}");
-	lf_act(m, "2027-01-11", JIC_EDENIED,
-	       "{\"type\":\"member.accept\",\"by\":\"d\",\"ref\":2,\"key\":\"%s\"}", m->key);
+	    "\"name_ar\":\"د\",\"key\":\"%s\"},\"expires\":\"2027-02-01T00:00:00Z\"}",
+	    m->key);
+	lf_act(m, "2027-01-11", JIC_EDENIED, "{\"type\":\"member.accept\",\"by\":\"d\",\"ref\":2}");
 	lf_act(m, "2027-01-12", JIC_OK, "{\"type\":\"approve\",\"by\":\"b\",\"ref\":2}");
-	lf_act(m, "2027-02-01", JIC_EUNPROC,
-	       "{\"type\":\"member.accept\",\"by\":\"d\",\"ref\":2,\"key\":\"%s\"}", m->key);
+	lf_act(m, "2027-02-01", JIC_EUNPROC, "{\"type\":\"member.accept\",\"by\":\"d\",\"ref\":2}");
 	js = gov_state_json(m->st, lf_ts("2027-02-01"));
 	assert_string_equal(json_string_value(json_object_get(
 	                        json_array_get(json_object_get(js, "members"), 2), "status")),
@@ -456,7 +463,7 @@ static void test_invitation_expiry(void **state)
 	                    "invited");
 	json_decref(js);
 	lf_act(m, "2027-01-31T23:59:59Z", JIC_OK,
-	       "{\"type\":\"member.accept\",\"by\":\"d\",\"ref\":2,\"key\":\"%s\"}", m->key);
+	       "{\"type\":\"member.accept\",\"by\":\"d\",\"ref\":2}");
 	gov_state_free(m->st);
 }
 
@@ -1026,9 +1033,11 @@ static void test_api(void **state)
 	json_decref(doc);
 
 	/* Acts: only an account of act.by's member, delegate or admin. */
-	body = signed_body(f, "b",
-	                   "{\"type\":\"member.invite\",\"by\":\"b\",\"member\":{\"id\":\"d\","
-	                   "\"name_en\":\"D\",\"name_ar\":\"د\"}}");
+	snprintf(cbuf, sizeof(cbuf),
+	         "{\"type\":\"member.invite\",\"by\":\"b\",\"member\":{\"id\":\"d\","
+	         "\"name_en\":\"D\",\"name_ar\":\"د\",\"key\":\"%s\"}}",
+	         key_of(f, "d")->text);
+	body = signed_body(f, "b", cbuf);
 	assert_int_equal(call(f, &admin, "POST", "/jic/v1/gov/acts", body, &st, NULL), JIC_EDENIED);
 	assert_int_equal(call(f, &bana, "POST", "/jic/v1/gov/acts", body, &st, NULL), JIC_EDENIED);
 	assert_int_equal(call(f, NULL, "POST", "/jic/v1/gov/acts", body, &st, NULL), JIC_EAUTH);
@@ -1041,10 +1050,7 @@ static void test_api(void **state)
 	                     f->msg);
 	free(body);
 	/* The invitee, without an account. */
-	snprintf(cbuf, sizeof(cbuf),
-	         "{\"type\":\"member.accept\",\"by\":\"d\",\"ref\":2,\"key\":\"%s\"}",
-	         key_of(f, "d")->text);
-	body = signed_body(f, "d", cbuf);
+	body = signed_body(f, "d", "{\"type\":\"member.accept\",\"by\":\"d\",\"ref\":2}");
 	assert_int_equal_msg(call(f, NULL, "POST", "/jic/v1/gov/acts", body, &st, NULL), JIC_OK,
 	                     f->msg);
 	free(body);

@@ -189,22 +189,22 @@ static void test_admitted_members_join_the_end(void **state)
 	lf_act(
 	    m, "2027-01-10", JIC_OK,
 	    "{\"type\":\"member.invite\",\"by\":\"a\",\"member\":{\"id\":\"d\",\"name_en\":\"D\","
-	    "\"name_ar\":\"د\",\"kind\":\"full\"}}");
+	    "\"name_ar\":\"د\",\"kind\":\"full\",\"key\":\"%s\"}}",
+	    m->key);
 	lf_act(
 	    m, "2027-01-11", JIC_OK,
 	    "{\"type\":\"member.invite\",\"by\":\"a\",\"member\":{\"id\":\"e\",\"name_en\":\"E\","
-	    "\"name_ar\":\"هـ\"}}");
+	    "\"name_ar\":\"هـ\",\"key\":\"%s\"}}",
+	    m->key);
 	lf_act(
 	    m, "2027-01-12", JIC_OK,
 	    "{\"type\":\"member.invite\",\"by\":\"a\",\"member\":{\"id\":\"x\",\"name_en\":\"X\","
-	    "\"name_ar\":\"س\",\"kind\":\"associate\"}}");
+	    "\"name_ar\":\"س\",\"kind\":\"associate\",\"key\":\"%s\"}}",
+	    m->key);
 	/* Acceptance order, not invitation order, places them. */
-	lf_act(m, "2027-01-13", JIC_OK,
-	       "{\"type\":\"member.accept\",\"by\":\"e\",\"ref\":3,\"key\":\"%s\"}", m->key);
-	lf_act(m, "2027-01-14", JIC_OK,
-	       "{\"type\":\"member.accept\",\"by\":\"x\",\"ref\":4,\"key\":\"%s\"}", m->key);
-	lf_act(m, "2027-01-20", JIC_OK,
-	       "{\"type\":\"member.accept\",\"by\":\"d\",\"ref\":2,\"key\":\"%s\"}", m->key);
+	lf_act(m, "2027-01-13", JIC_OK, "{\"type\":\"member.accept\",\"by\":\"e\",\"ref\":3}");
+	lf_act(m, "2027-01-14", JIC_OK, "{\"type\":\"member.accept\",\"by\":\"x\",\"ref\":4}");
+	lf_act(m, "2027-01-20", JIC_OK, "{\"type\":\"member.accept\",\"by\":\"d\",\"ref\":2}");
 	assert_string_equal(lf_chair(m, "2027-04-01"), "b");
 	assert_string_equal(lf_chair(m, "2027-07-01"), "c");
 	assert_string_equal(lf_chair(m, "2027-10-01"), "e");
