@@ -225,6 +225,8 @@ static enum jic_rc get_presidency(const struct jic_req *req, const struct gov_st
 			                "'at' must be a date or an RFC 3339 timestamp");
 	}
 	rc = gov_presidency_at(st, at_us, &p, d);
+	if (rc == JIC_EINVAL && at && d)
+		return jic_fail(d, rc, "'at' %s is before the first term", ts);
 	if (rc != JIC_OK)
 		return rc;
 	return gov_send(resp, 200,

@@ -511,6 +511,8 @@ class GovHostile(jictest.TestCase):
                    "2026-01-01T00:00:00.0000000000000000000Z" + "junk",
                    "2026-01-01T00:00:00Z\0"):
             self.refused(400, "'at'", "GET", "gov/presidency", params={"at": at}, token=sahil)
+        self.refused(400, "'at' 0001-01-01T00:00:00Z is before the first term", "GET",
+                     "gov/presidency", params={"at": "0001-01-01"}, token=sahil)
         for params in ({"limit": "-5"}, {"limit": "0"}, {"limit": "abc"},
                        {"limit": "99999999999"}, {"limit": "18446744073709551617"},
                        {"limit": " 5"}):
