@@ -24,6 +24,7 @@ bench: release
 	scripts/setup.sh --bench
 	bench/run.sh
 	bench/replicate.sh
+	d=$$(mktemp -d) && build/release/bench/bench_gov_log 2000 $$d; rm -rf $$d
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A quick check that the benchmark's pieces work, run by ctest: bench_prep and
-# bench_floor_sqlite on the small ICS bundle (every object stored once), and
-# report.py on a recorded wrk output. Asserts behaviour, never speed. Owns
-# only its temporary directory.
+# bench_floor_sqlite on the small ICS bundle (every object stored once),
+# report.py on a recorded wrk output, and bench_gov_log on 20 acts. Asserts
+# behaviour, never speed. Owns only its temporary directory.
 #
 # usage: bench/smoke.sh BUILD_BENCH_DIR     (env JIC_DATA)
 set -euo pipefail
@@ -41,4 +41,7 @@ python3 "$here/report.py" --floor "$tmp/floor.txt" --wrk-nginx "$tmp/wrk.txt" \
 	--wrk-jic "$tmp/wrk.txt" --out "$tmp/out/results.txt" >/dev/null
 grep -q 'requests/s .*881 req/s .*1\.00 .*PASS' "$tmp/out/results.txt"
 grep -q 'p99 latency .*1200\.00 ms .*MISS' "$tmp/out/results.txt"
+"$bin/bench_gov_log" 20 "$tmp" >"$tmp/gov.txt"
+grep -q '^gov_kept acts=20 ' "$tmp/gov.txt" || { cat "$tmp/gov.txt" >&2; exit 1; }
+grep -q '^gov_replay acts=20 ' "$tmp/gov.txt" || { cat "$tmp/gov.txt" >&2; exit 1; }
 echo "bench smoke: ok"

@@ -267,11 +267,11 @@ static const struct {
 	const char *name;
 	gov_fn fn;
 } resources[] = {
-    {"whoami", whoami},         {"node", node},         {"members", gov_members},
-    {"accounts", gov_accounts}, {"tokens", gov_tokens}, {"collections", gov_collections},
-    {"peers", gov_peers},       {"sync", gov_sync},     {"conflicts", gov_conflicts},
-    {"retract", gov_retract},   {"archive", gov_archive},
-    {"gov", gov_gov},           {"audit", gov_audit},
+    {"whoami", whoami},         {"node", node},           {"members", gov_members},
+    {"accounts", gov_accounts}, {"tokens", gov_tokens},   {"collections", gov_collections},
+    {"peers", gov_peers},       {"sync", gov_sync},       {"conflicts", gov_conflicts},
+    {"retract", gov_retract},   {"archive", gov_archive}, {"gov", gov_gov},
+    {"audit", gov_audit},
 };
 
 /* Splits what follows /jic/v1/; a trailing slash is allowed, an empty

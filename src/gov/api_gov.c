@@ -358,7 +358,7 @@ static enum jic_rc derived(const struct jic_req *req, const struct gov_route *rt
 	else
 		rc = jic_fail(d, JIC_ENOTFOUND, "no such resource");
 out:
-	gov_state_free(st);
+	gov_cache_keep(st);
 	return rc;
 }
 

@@ -55,9 +55,12 @@ enum jic_rc gov_statement_objects(const char *coalition, const json_t *charter_a
 enum jic_rc gov_archive(const struct jic_req *req, const struct gov_route *rt,
                         struct jic_resp *resp, struct jic_diag *d);
 
-/* ---- the governance ledger (ledger.c, state.c, presidency.c, api_gov.c) ----
+/* ---- the governance ledger (ledger.c, state.c, presidency.c, cache.c,
+ * api_gov.c) ----
  * The coalition's state is rebuilt by replaying the log (docs/governance.md);
- * nothing of it is kept between calls. */
+ * the last state built is kept (cache.c), so that the next call replays only
+ * the entries after it. The JSON views copy what they show: a kept state
+ * changes after they are made. */
 enum gov_mstatus {
 	GOV_INVITED,
 	GOV_ACTIVE,
@@ -210,12 +213,26 @@ json_t *gov_state_keys_json(const struct gov_state *st);
 json_t *gov_meeting_json(const struct gov_state *st, const struct gov_meeting *m);
 json_t *gov_statement_json(const struct gov_statement *s);
 
-/* Replays the stored log into *out (the caller's, gov_state_free). verify 1
- * rechecks every hash, link and signature; *bad_seq (may be NULL) is the
- * first entry refused. JIC_ENOTFOUND when the log is empty (with *out an
- * empty state), JIC_EUNPROC when an entry is refused. */
+/* Replays the stored log into *out (the caller's: gov_cache_keep it when it
+ * is the state of the stored log, gov_state_free it otherwise). verify 0
+ * starts from the kept state when it is one of this log, and replays the
+ * entries after it; verify 1 replays the whole log and rechecks every hash,
+ * link and signature; *bad_seq (may be NULL) is the first entry refused.
+ * JIC_ENOTFOUND when the log is empty (with *out an empty state),
+ * JIC_EUNPROC when an entry is refused. */
 enum jic_rc gov_state_load(struct jic_store *s, int verify, struct gov_state **out,
                            int64_t *bad_seq, struct jic_diag *d);
+
+/* ---- the kept state (cache.c): one for the process, thread-safe ---- */
+/* The stored hash of entry seq into hash. JIC_ENOTFOUND when there is none. */
+enum jic_rc gov_entry_hash(struct jic_store *s, int64_t seq, char hash[65], struct jic_diag *d);
+/* The kept state when the store holds its head (entry st->seq with hash
+ * st->hash): the log up to there, whose state it is. It is then the caller's
+ * alone. NULL when none is kept or it belongs to another log. */
+struct gov_state *gov_cache_take(struct jic_store *s);
+/* Keeps st (now the cache's), a state built from a stored log and not
+ * changed since but by entries that log holds; frees the one kept before. */
+void gov_cache_keep(struct gov_state *st);
 
 /* Term k's first instant (00:00 UTC, calendar months, day clamped). */
 int64_t gov_term_start(const struct gov_state *st, int64_t k);

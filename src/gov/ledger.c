@@ -226,12 +226,14 @@ enum jic_rc gov_state_load(struct jic_store *s, int verify, struct gov_state **o
 	*out = NULL;
 	if (bad_seq)
 		*bad_seq = 0;
-	l.st = gov_state_new();
+	l.st = verify ? NULL : gov_cache_take(s);
+	if (!l.st)
+		l.st = gov_state_new();
 	if (!l.st) {
 		rc = jic_fail(d, JIC_ENOMEM, "out of memory");
 		goto out;
 	}
-	rc = jic_store_gov_list(s, 0, 0, load_row, &l, NULL, d);
+	rc = jic_store_gov_list(s, l.st->seq, 0, load_row, &l, NULL, d);
 	if (rc == JIC_OK && l.st->seq == 0)
 		rc = jic_fail(d, JIC_ENOTFOUND, "the governance log is empty");
 out:
@@ -529,8 +531,10 @@ out:
 	if (rc != JIC_OK) {
 		free(*entry);
 		*entry = NULL;
+		gov_state_free(st);
+	} else {
+		gov_cache_keep(st);
 	}
-	gov_state_free(st);
 	return rc;
 }
 
@@ -624,33 +628,14 @@ out:
 
 /* ---- entries from peers ---- */
 
-struct one {
-	char hash[65];
-	int found;
-};
-
-static enum jic_rc one_row(void *ctx, int64_t seq, const char *hash_hex, const char *json,
-                           size_t len)
-{
-	struct one *o = ctx;
-
-	(void)seq;
-	(void)json;
-	(void)len;
-	snprintf(o->hash, sizeof(o->hash), "%s", hash_hex);
-	o->found = 1;
-	return JIC_OK;
-}
-
 enum jic_rc jic_gov_log_ingest(struct jic_store *s, const struct jic_node *node, const char *entry,
                                size_t len, struct jic_diag *d)
 {
 	struct gov_state *st = NULL;
 	struct gov_effect fx;
-	struct one held = {{0}, 0};
 	json_t *e = NULL;
 	json_error_t err;
-	char hash[65], head_hash[65], *canon = NULL;
+	char hash[65], held[65], head_hash[65], *canon = NULL;
 	size_t clen = 0;
 	int64_t seq = 0, head = 0;
 	enum jic_rc rc;
@@ -676,10 +661,10 @@ enum jic_rc jic_gov_log_ingest(struct jic_store *s, const struct jic_node *node,
 	if (rc != JIC_OK)
 		goto out;
 	if (seq <= head) {
-		rc = jic_store_gov_list(s, seq - 1, 1, one_row, &held, NULL, d);
+		rc = gov_entry_hash(s, seq, held, d);
 		if (rc == JIC_OK)
 			rc = hash_of(e, &canon, &clen, hash, d);
-		if (rc == JIC_OK && held.found && strcmp(hash, held.hash) == 0)
+		if (rc == JIC_OK && strcmp(hash, held) == 0)
 			rc = jic_fail(d, JIC_EEXISTS, "entry %lld is already held", (long long)seq);
 		else if (rc == JIC_OK || rc == JIC_EINVAL)
 			rc = jic_fail(d, JIC_EUNPROC, "entry %lld differs from this node's",
@@ -708,7 +693,10 @@ out:
 	if (rc != JIC_OK && began)
 		jic_store_rollback(s);
 	free(canon);
-	gov_state_free(st);
+	if (rc == JIC_OK)
+		gov_cache_keep(st);
+	else
+		gov_state_free(st);
 	json_decref(e);
 	return rc;
 }
@@ -737,6 +725,6 @@ enum jic_rc jic_gov_state_json(struct jic_store *s, json_t **out, struct jic_dia
 		if (!*out)
 			rc = jic_fail(d, JIC_ENOMEM, "out of memory");
 	}
-	gov_state_free(st);
+	gov_cache_keep(st);
 	return rc;
 }

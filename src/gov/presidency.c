@@ -154,6 +154,6 @@ enum jic_rc jic_gov_presidency(struct jic_store *s, int64_t at_us, struct jic_pr
 	rc = gov_state_load(s, 0, &st, NULL, d);
 	if (rc == JIC_OK)
 		rc = gov_presidency_at(st, at_us, out, d);
-	gov_state_free(st);
+	gov_cache_keep(st);
 	return rc;
 }

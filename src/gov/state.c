@@ -1431,8 +1431,8 @@ static json_t *proposal_json(const struct gov_proposal *p)
 
 	for (i = 0; ap && i < p->n_approvals; i++)
 		json_array_append_new(ap, json_string(p->approvals[i]));
-	return json_pack("{s:I, s:s, s:s, s:O, s:o}", "seq", (json_int_t)p->seq, "type", p->type,
-	                 "by", jstr(p->act, "by"), "act", p->act, "approvals", ap);
+	return json_pack("{s:I, s:s, s:s, s:o, s:o}", "seq", (json_int_t)p->seq, "type", p->type,
+	                 "by", jstr(p->act, "by"), "act", json_deep_copy(p->act), "approvals", ap);
 }
 
 json_t *gov_state_json(const struct gov_state *st, int64_t now_us)
@@ -1450,10 +1450,10 @@ json_t *gov_state_json(const struct gov_state *st, int64_t now_us)
 		if (!st->p[i].done)
 			json_array_append_new(pend, proposal_json(&st->p[i]));
 	}
-	o = json_pack("{s:s, s:O, s:o, s:o, s:o, s:{s:I, s:s}, s:b, s:o}", "coalition",
-	              st->coalition, "charter", st->charter, "members", mem, "advisers", adv,
-	              "pending", pend, "head", "seq", (json_int_t)st->seq, "hash", st->hash,
-	              "dissolved", st->dissolved_us != 0, "dissolved_at",
+	o = json_pack("{s:s, s:o, s:o, s:o, s:o, s:{s:I, s:s}, s:b, s:o}", "coalition",
+	              st->coalition, "charter", json_deep_copy(st->charter), "members", mem,
+	              "advisers", adv, "pending", pend, "head", "seq", (json_int_t)st->seq, "hash",
+	              st->hash, "dissolved", st->dissolved_us != 0, "dissolved_at",
 	              time_or_null(st->dissolved_us));
 	mem = adv = pend = NULL;
 out:
@@ -1516,9 +1516,10 @@ json_t *gov_statement_json(const struct gov_statement *s)
 		                          NULL) != JIC_OK)
 			b64[0] = '\0';
 		json_array_append_new(
-		    vs, json_pack("{s:I, s:I, s:O, s:O, s:s}", "version", (json_int_t)(i + 1),
-		                  "seq", (json_int_t)s->v[i].seq, "doc", s->v[i].doc, "signatures",
-		                  s->v[i].sigs, "message", b64 ? b64 : ""));
+		    vs, json_pack("{s:I, s:I, s:o, s:o, s:s}", "version", (json_int_t)(i + 1),
+		                  "seq", (json_int_t)s->v[i].seq, "doc",
+		                  json_deep_copy(s->v[i].doc), "signatures",
+		                  json_deep_copy(s->v[i].sigs), "message", b64 ? b64 : ""));
 		free(canon);
 		free(b64);
 	}

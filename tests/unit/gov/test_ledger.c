@@ -911,6 +911,92 @@ static void test_verify_names_first_bad_entry(void **state)
 	assert_int_equal(bad, 3);
 }
 
+/* The state the ledger keeps between calls is the one a full, verified
+ * replay of the stored log gives. */
+static void assert_kept_state_is_the_logs(struct db *f)
+{
+	struct gov_state *kept = NULL, *full = NULL;
+	int64_t now = jic_time_now_us();
+	json_t *a, *b;
+
+	assert_int_equal(gov_state_load(f->s, 0, &kept, NULL, NULL), JIC_OK);
+	assert_int_equal(gov_state_load(f->s, 1, &full, NULL, NULL), JIC_OK);
+	a = gov_state_json(kept, now);
+	b = gov_state_json(full, now);
+	assert_true(json_equal(a, b));
+	json_decref(a);
+	json_decref(b);
+	a = gov_state_keys_json(kept);
+	b = gov_state_keys_json(full);
+	assert_true(json_equal(a, b));
+	json_decref(a);
+	json_decref(b);
+	gov_cache_keep(kept);
+	gov_state_free(full);
+}
+
+static const char *state_name(struct jic_store *s)
+{
+	static char name[64];
+	json_t *doc = NULL;
+
+	assert_int_equal(jic_gov_state_json(s, &doc, NULL), JIC_OK);
+	snprintf(name, sizeof(name), "%s",
+	         json_string_value(json_object_get(json_object_get(doc, "charter"), "name_en")));
+	json_decref(doc);
+	return name;
+}
+
+static void test_kept_state(void **state)
+{
+	struct db *f = *state;
+	struct gov_state *st = NULL;
+	struct jic_diag d = {0};
+	char other[512], sql[160], *entry = NULL;
+	int64_t head;
+
+	world(f);
+	assert_kept_state_is_the_logs(f);
+	/* Refused acts leave no trace in it. */
+	assert_int_equal(submit_as(f, "b", NULL, "{\"type\":\"approve\",\"by\":\"b\",\"ref\":77}"),
+	                 JIC_EUNPROC);
+	assert_int_equal(
+	    submit_as(f, "b", NULL, "{\"type\":\"member.suspend\",\"by\":\"b\",\"member\":\"b\"}"),
+	    JIC_EDENIED);
+	assert_kept_state_is_the_logs(f);
+	SUBMIT(f, "b", "{\"type\":\"approve\",\"by\":\"b\",\"ref\":5}");
+	assert_kept_state_is_the_logs(f);
+	/* Another coalition's log, in another database of the same process, at
+	 * the same seq or another: each store gets its own coalition. */
+	snprintf(other, sizeof(other),
+	         "{\"name_en\":\"Other\",\"name_ar\":\"آخر\",\"first_term_start\":\"2020-01-01\","
+	         "\"members\":[{\"id\":\"z\",\"name_en\":\"Z\",\"name_ar\":\"ز\","
+	         "\"kind\":\"full\",\"key\":\"%s\"}]}",
+	         key_of(f, "z")->text);
+	assert_int_equal_msg(jic_gov_log_charter(f->peer, &f->peer_node, f->node_key, other,
+	                                         strlen(other), &entry, &d),
+	                     JIC_OK, d.msg);
+	free(entry);
+	assert_string_equal(state_name(f->peer), "Other");
+	assert_string_equal(state_name(f->s), "Coalition");
+	assert_string_equal(state_name(f->peer), "Other");
+	/* A kept state is taken only while its head entry is stored as it was. */
+	assert_int_equal(gov_state_load(f->s, 0, &st, NULL, NULL), JIC_OK);
+	head = st->seq;
+	gov_cache_keep(st);
+	st = gov_cache_take(f->s);
+	assert_non_null(st);
+	assert_int_equal(st->seq, head);
+	gov_cache_keep(st);
+	assert_null(gov_cache_take(f->peer));
+	assert_int_equal(gov_state_load(f->s, 0, &st, NULL, NULL), JIC_OK);
+	gov_cache_keep(st);
+	snprintf(sql, sizeof(sql), "UPDATE gov_log SET hash = '%064d' WHERE seq = %lld", 7,
+	         (long long)head);
+	tamper(f, sql);
+	assert_null(gov_cache_take(f->s));
+}
+
 static void test_charter_once_and_hq_only(void **state)
 {
 	struct db *f = *state;
@@ -1199,6 +1285,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_publish_statement, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_verify_names_first_bad_entry, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_charter_once_and_hq_only, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_kept_state, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_api, setup, teardown),
 	};
 
