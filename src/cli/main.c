@@ -90,7 +90,9 @@ static const struct {
      "       jic member suspend|reinstate|expel MEMBER [--reason R] [--key FILE]\n"
      "       jic member withdraw [--reason R] [--key FILE]\n"
      "keygen writes a new Ed25519 key file (mode 0600, never over a file) and prints\n"
-     "the public key; the others are governance acts signed with the key file.\n"},
+     "the public key; the others are governance acts signed with the key file.\n"
+     "withdraw needs no token: a suspended member, whose accounts are refused,\n"
+     "leaves with its key file alone.\n"},
     {"account", cmd_account,
      "usage: jic account list [--member M]\n"
      "       jic account show ID\n"

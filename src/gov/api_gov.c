@@ -160,8 +160,10 @@ static enum jic_rc post_act(const struct jic_req *req, struct jic_resp *resp, st
 		rc = jic_fail(d, JIC_EINVAL, "the body must be {\"act\":{...},\"sig\":\"BASE64\"}");
 		goto out;
 	}
-	/* An invited party has no account yet: its own key is its credential. */
-	answer = strcmp(type, "member.accept") == 0 || strcmp(type, "member.decline") == 0;
+	/* An invited party has no account yet, and a suspended member's accounts
+	 * are refused: for answering and for leaving, the key is the credential. */
+	answer = strcmp(type, "member.accept") == 0 || strcmp(type, "member.decline") == 0 ||
+	         strcmp(type, "member.withdraw") == 0;
 	if (!req->who && !answer) {
 		rc = jic_fail(d, JIC_EAUTH, "a token is required");
 		goto out;

@@ -1085,6 +1085,31 @@ static struct jic_principal who(const char *account, const char *member, enum ji
 	return w;
 }
 
+/* A suspended member's accounts are refused, yet it leaves with its key. */
+static void test_suspended_member_withdraws(void **state)
+{
+	struct db *f = *state;
+	struct jic_member m;
+	char *body;
+	int st;
+
+	world(f);
+	body = signed_body(f, "a", "{\"type\":\"approve\",\"by\":\"a\",\"ref\":5}");
+	assert_int_equal(call(f, NULL, "POST", "/jic/v1/gov/acts", body, &st, NULL), JIC_EAUTH);
+	free(body);
+	body = signed_body(f, "a", "{\"type\":\"member.withdraw\",\"by\":\"s\"}");
+	assert_int_equal(call(f, NULL, "POST", "/jic/v1/gov/acts", body, &st, NULL), JIC_EUNPROC);
+	assert_non_null(strstr(f->msg, "signature"));
+	free(body);
+	body = signed_body(f, "s", "{\"type\":\"member.withdraw\",\"by\":\"s\"}");
+	assert_int_equal_msg(call(f, NULL, "POST", "/jic/v1/gov/acts", body, &st, NULL), JIC_OK,
+	                     f->msg);
+	assert_int_equal(st, 201);
+	free(body);
+	assert_int_equal(jic_store_member_get(f->s, "s", &m, NULL), JIC_OK);
+	assert_int_equal(m.status, JIC_MEMBER_WITHDRAWN);
+}
+
 static void test_api(void **state)
 {
 	struct db *f = *state;
@@ -1287,6 +1312,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_charter_once_and_hq_only, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_kept_state, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_api, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_suspended_member_withdraws, setup, teardown),
 	};
 
 	assert_int_equal(jic_crypto_init(), JIC_OK);
