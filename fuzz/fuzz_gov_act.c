@@ -82,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	v = gov_state_json(st, at);
 	json_decref(v);
-	v = gov_state_keys_json(st);
+	v = gov_state_keys_json(st, at);
 	json_decref(v);
 	for (i = 0; i < st->n_mt; i++)
 		json_decref(gov_meeting_json(st, &st->mt[i]));

@@ -352,7 +352,7 @@ static enum jic_rc derived(const struct jic_req *req, const struct gov_route *rt
 	if (strcmp(what, "presidency") == 0 && rt->n == 2)
 		rc = get_presidency(req, st, resp, d);
 	else if (strcmp(what, "keys") == 0 && rt->n == 2)
-		rc = gov_send(resp, 200, gov_state_keys_json(st), d);
+		rc = gov_send(resp, 200, gov_state_keys_json(st, jic_time_now_us()), d);
 	else if (strcmp(what, "meetings") == 0 && rt->n <= 3)
 		rc = get_meetings(req, rt, st, resp, d);
 	else if (strcmp(what, "statements") == 0)

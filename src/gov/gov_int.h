@@ -207,8 +207,9 @@ enum jic_rc gov_state_apply(struct gov_state *st, int64_t seq, int64_t at_us, co
 /* The state as GET /jic/v1/gov/state shows it, invitations past their expiry
  * at now_us shown expired. */
 json_t *gov_state_json(const struct gov_state *st, int64_t now_us);
-/* The KEYS document (docs/governance.md, "Joint statements"). */
-json_t *gov_state_keys_json(const struct gov_state *st);
+/* The KEYS document (docs/governance.md, "Joint statements"), its chairs
+ * up to the end of the term holding now_us. */
+json_t *gov_state_keys_json(const struct gov_state *st, int64_t now_us);
 /* A meeting and a statement as the API shows them. */
 json_t *gov_meeting_json(const struct gov_state *st, const struct gov_meeting *m);
 json_t *gov_statement_json(const struct gov_statement *s);
@@ -242,6 +243,11 @@ enum jic_rc gov_presidency_at(const struct gov_state *st, int64_t at_us, struct 
                               struct jic_diag *d);
 /* 1 when member id chairs at at_us. */
 int gov_is_chair(const struct gov_state *st, const char *id, int64_t at_us);
+/* Who chaired when: [{"member","from","until"}], one per unbroken stretch
+ * of one chair, from the first term's start to the end of the term holding
+ * now_us (as scheduled: a later departure may cut it short). Empty before
+ * the first term; NULL when out of memory. */
+json_t *gov_chairs_json(const struct gov_state *st, int64_t now_us);
 
 /* Everything under /jic/v1/gov/ (docs/governance.md, "API"). req->who may be
  * NULL for POST /gov/acts only (accepting or declining an invitation). */

@@ -4,6 +4,7 @@
  * start, and to the next one at once when the chair stops being active. Derived
  * from the state alone, never stored; no SQL, no HTTP. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gov/gov_int.h"
@@ -134,6 +135,82 @@ enum jic_rc gov_presidency_at(const struct gov_state *st, int64_t at_us, struct 
 		snprintf(out->next, sizeof(out->next), "%s", st->m[st->order[c]].id);
 out:
 	return rc;
+}
+
+static int cmp_us(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The times at which the chair may change, up to the end of the term
+ * holding now_us: each term's start and each change of a member's status.
+ * Sorted; *n of them, malloc'ed. */
+static int64_t *handovers(const struct gov_state *st, const struct jic_presidency *now, size_t *n)
+{
+	size_t cap = (size_t)now->term + 1, i, j;
+	int64_t *t;
+
+	for (i = 0; i < st->n_m; i++)
+		cap += st->m[i].n_changes;
+	t = malloc(cap * sizeof(*t));
+	*n = 0;
+	for (i = 0; t && i <= (size_t)now->term; i++)
+		t[(*n)++] = gov_term_start(st, (int64_t)i);
+	for (i = 0; t && i < st->n_m; i++) {
+		for (j = 0; j < st->m[i].n_changes; j++) {
+			int64_t at = st->m[i].changes[j].at_us;
+
+			if (at > t[0] && at < now->term_end_us)
+				t[(*n)++] = at;
+		}
+	}
+	if (t)
+		qsort(t, *n, sizeof(*t), cmp_us);
+	return t;
+}
+
+static json_t *stretch(const char *member, int64_t from_us)
+{
+	char ts[JIC_TIME_LEN];
+
+	jic_time_format(from_us, ts);
+	return json_pack("{s:s, s:s, s:n}", "member", member, "from", ts, "until");
+}
+
+json_t *gov_chairs_json(const struct gov_state *st, int64_t now_us)
+{
+	struct jic_presidency p, now;
+	json_t *arr = json_array(), *open = NULL;
+	char ts[JIC_TIME_LEN], chair[JIC_NAME_MAX] = "";
+	int64_t *t = NULL;
+	size_t n = 0, i;
+
+	if (!arr || gov_presidency_at(st, now_us, &now, NULL) != JIC_OK)
+		return arr; /* no charter, or before the first term: nobody has chaired */
+	t = handovers(st, &now, &n);
+	if (!t) {
+		json_decref(arr);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		if ((i > 0 && t[i] == t[i - 1]) ||
+		    gov_presidency_at(st, t[i], &p, NULL) != JIC_OK || strcmp(p.chair, chair) == 0)
+			continue;
+		jic_time_format(t[i], ts);
+		if (open)
+			json_object_set_new(open, "until", json_string(ts));
+		open = p.chair[0] ? stretch(p.chair, t[i]) : NULL;
+		if (p.chair[0] && json_array_append_new(arr, open) != 0)
+			open = NULL;
+		snprintf(chair, sizeof(chair), "%s", p.chair);
+	}
+	jic_time_format(now.term_end_us, ts);
+	if (open)
+		json_object_set_new(open, "until", json_string(ts));
+	free(t);
+	return arr;
 }
 
 int gov_is_chair(const struct gov_state *st, const char *id, int64_t at_us)

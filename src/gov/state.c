@@ -1463,7 +1463,7 @@ out:
 	return o;
 }
 
-json_t *gov_state_keys_json(const struct gov_state *st)
+json_t *gov_state_keys_json(const struct gov_state *st, int64_t now_us)
 {
 	json_t *arr = json_array();
 	size_t i;
@@ -1497,7 +1497,8 @@ json_t *gov_state_keys_json(const struct gov_state *st)
 			}
 		}
 	}
-	return json_pack("{s:s, s:o}", "coalition", st->coalition, "members", arr);
+	return json_pack("{s:s, s:o, s:o}", "coalition", st->coalition, "members", arr, "chairs",
+	                 gov_chairs_json(st, now_us));
 }
 
 json_t *gov_statement_json(const struct gov_statement *s)

@@ -542,36 +542,82 @@ out:
 	return rc;
 }
 
-/* consensus: every required member; majority: more than half of them;
- * chair: the chair alone, who cannot be known offline, so one required
- * member's valid signature. */
-static enum jic_rc rule_met(const json_t *doc, const char *rule, size_t n_sigs, const json_t *sigs,
+/* Whether member signed: one of sigs (each already verified) is its. */
+static int signed_by(const json_t *sigs, const char *member)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(sigs); i++) {
+		const char *s =
+		    json_string_value(json_object_get(json_array_get(sigs, i), "signer"));
+
+		if (s && strcmp(s, member) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* chair: the member who chaired when the report was published, by KEYS'
+ * chairs, signed. published is cut to the millisecond, so whoever chaired
+ * at some instant of that millisecond counts. */
+static enum jic_rc chair_signed(const json_t *chairs, const json_t *rep, const json_t *sigs,
+                                struct jic_diag *d)
+{
+	const char *published = json_string_value(json_object_get(rep, "published"));
+	const char *member = NULL;
+	int64_t at_us, from_us, until_us;
+	size_t i;
+
+	if (!json_is_array(chairs))
+		return jic_fail(d, JIC_EINVAL,
+		                "the keys file lacks \"chairs\", which the chair "
+		                "rule needs: make it again with 'jic charter keys'");
+	if (!published || jic_time_parse(published, &at_us) != JIC_OK)
+		return jic_fail(d, JIC_EINVAL, "the report's published is not a timestamp");
+	for (i = 0; i < json_array_size(chairs); i++) {
+		const json_t *c = json_array_get(chairs, i);
+		const char *m = json_string_value(json_object_get(c, "member"));
+		const char *from = json_string_value(json_object_get(c, "from"));
+		const char *until = json_string_value(json_object_get(c, "until"));
+
+		if (!m || !from || !until || jic_time_parse(from, &from_us) != JIC_OK ||
+		    jic_time_parse(until, &until_us) != JIC_OK)
+			return jic_fail(d, JIC_EINVAL,
+			                "the keys' chair %zu lacks a member, from "
+			                "or until",
+			                i);
+		if (from_us < at_us + 1000 && at_us < until_us) {
+			member = m;
+			if (signed_by(sigs, m))
+				return JIC_OK;
+		}
+	}
+	if (!member)
+		return jic_fail(d, JIC_EUNPROC,
+		                "the keys name no chair at %s, when the statement "
+		                "was published: make them again",
+		                published);
+	return jic_fail(d, JIC_EUNPROC, "rule chair not met: %s chaired at %s and did not sign",
+	                member, published);
+}
+
+/* consensus: every required member; majority: more than half of them. */
+static enum jic_rc rule_met(const json_t *doc, const char *rule, const json_t *sigs,
                             struct jic_diag *d)
 {
 	const json_t *req = json_object_get(doc, "required");
-	size_t n_req = json_array_size(req), i, j;
+	size_t n_req = json_array_size(req), n_sigs = json_array_size(sigs), i;
 
-	if (strcmp(rule, "consensus") == 0) {
-		for (i = 0; i < n_req; i++) {
-			const char *m = json_string_value(json_array_get(req, i));
+	for (i = 0; strcmp(rule, "consensus") == 0 && i < n_req; i++) {
+		const char *m = json_string_value(json_array_get(req, i));
 
-			for (j = 0; j < n_sigs; j++) {
-				const json_t *s = json_array_get(sigs, j);
-
-				if (strcmp(json_string_value(json_object_get(s, "signer")), m) == 0)
-					break;
-			}
-			if (j == n_sigs)
-				return jic_fail(d, JIC_EUNPROC,
-				                "rule consensus not met: %s did not sign", m);
-		}
-		return JIC_OK;
+		if (!signed_by(sigs, m))
+			return jic_fail(d, JIC_EUNPROC, "rule consensus not met: %s did not sign",
+			                m);
 	}
 	if (strcmp(rule, "majority") == 0 && 2 * n_sigs <= n_req)
 		return jic_fail(d, JIC_EUNPROC, "rule majority not met: %zu of %zu required signed",
 		                n_sigs, n_req);
-	if (strcmp(rule, "chair") == 0 && n_sigs == 0)
-		return jic_fail(d, JIC_EUNPROC, "rule chair not met: nobody signed");
 	return JIC_OK;
 }
 
@@ -630,8 +676,10 @@ enum jic_rc jic_gov_statement_verify(const char *report, size_t len, const char 
 		rc = report_matches(rep, &t, coalition, d);
 	for (i = 0; rc == JIC_OK && i < json_array_size(sigs); i++)
 		rc = signature_check(doc, sigs, i, members, d);
-	if (rc == JIC_OK)
-		rc = rule_met(doc, rule, json_array_size(sigs), sigs, d);
+	if (rc == JIC_OK && strcmp(rule, "chair") == 0)
+		rc = chair_signed(json_object_get(kdoc, "chairs"), rep, sigs, d);
+	else if (rc == JIC_OK)
+		rc = rule_met(doc, rule, sigs, d);
 out:
 	json_decref(root);
 	json_decref(kdoc);

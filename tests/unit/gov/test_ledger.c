@@ -479,7 +479,7 @@ static void test_keys_per_stretch_of_membership(void **state)
 	lf_act(m, "2027-03-01", JIC_OK,
 	       "{\"type\":\"member.reinstate\",\"by\":\"a\",\"member\":\"b\"}");
 	lf_act(m, "2027-03-02", JIC_OK, "{\"type\":\"member.withdraw\",\"by\":\"a\"}");
-	keys = gov_state_keys_json(m->st);
+	keys = gov_state_keys_json(m->st, lf_ts("2027-03-03"));
 	rows = json_object_get(keys, "members");
 	assert_int_equal(json_array_size(rows), 3);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "from")),
@@ -855,7 +855,7 @@ static void test_publish_statement(void **state)
 	assert_int_equal(rep.n, 3);
 	assert_non_null(rep.json);
 	assert_int_equal(gov_state_load(f->s, 0, &st, NULL, NULL), JIC_OK);
-	keys = gov_state_keys_json(st);
+	keys = gov_state_keys_json(st, jic_time_now_us());
 	keys_text = json_dumps(keys, JSON_COMPACT);
 	assert_int_equal_msg(
 	    jic_gov_statement_verify(rep.json, strlen(rep.json), keys_text, strlen(keys_text), &d),
@@ -926,8 +926,8 @@ static void assert_kept_state_is_the_logs(struct db *f)
 	assert_true(json_equal(a, b));
 	json_decref(a);
 	json_decref(b);
-	a = gov_state_keys_json(kept);
-	b = gov_state_keys_json(full);
+	a = gov_state_keys_json(kept, now);
+	b = gov_state_keys_json(full, now);
 	assert_true(json_equal(a, b));
 	json_decref(a);
 	json_decref(b);

@@ -170,6 +170,39 @@ static void test_chair_leaves_mid_term(void **state)
 	assert_string_equal(lf_chair(m, "2027-07-01"), "");
 }
 
+/* KEYS' chairs: one row per stretch of one chair, cut where a chair leaves
+ * mid-term, up to the end of the current term. */
+static void test_who_chaired_when(void **state)
+{
+	struct lf_mem *m = *state;
+	json_t *got, *want;
+
+	lf_charter(m, "a:full,b:full,c:full", "2027-01-01", 3, NULL);
+	got = gov_chairs_json(m->st, lf_ts("2026-12-01"));
+	assert_int_equal(json_array_size(got), 0); /* before the first term */
+	json_decref(got);
+	lf_act(m, "2027-05-15T12:00:00Z", JIC_OK, "{\"type\":\"member.withdraw\",\"by\":\"b\"}");
+	want = json_loads("["
+	                  "{\"member\":\"a\",\"from\":\"2027-01-01T00:00:00.000000Z\","
+	                  "\"until\":\"2027-04-01T00:00:00.000000Z\"},"
+	                  "{\"member\":\"b\",\"from\":\"2027-04-01T00:00:00.000000Z\","
+	                  "\"until\":\"2027-05-15T12:00:00.000000Z\"},"
+	                  "{\"member\":\"c\",\"from\":\"2027-05-15T12:00:00.000000Z\","
+	                  "\"until\":\"2027-07-01T00:00:00.000000Z\"},"
+	                  "{\"member\":\"a\",\"from\":\"2027-07-01T00:00:00.000000Z\","
+	                  "\"until\":\"2027-10-01T00:00:00.000000Z\"}]",
+	                  0, NULL);
+	assert_non_null(want);
+	got = gov_chairs_json(m->st, lf_ts("2027-08-01"));
+	if (!json_equal(got, want)) {
+		char *s = json_dumps(got, JSON_COMPACT);
+
+		fail_msg("chairs: %s", s);
+	}
+	json_decref(got);
+	json_decref(want);
+}
+
 static void test_associates_never_chair(void **state)
 {
 	struct lf_mem *m = *state;
@@ -229,6 +262,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_withdrawal_mid_term, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_suspended_member_skipped, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_chair_leaves_mid_term, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_who_chaired_when, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_associates_never_chair, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_admitted_members_join_the_end, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_charter, setup, teardown),

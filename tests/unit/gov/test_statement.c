@@ -135,7 +135,10 @@ static char *keys_text(struct kit *k, const char *coalition, const char *wadi_un
 		              "from", "2026-01-01T00:00:00Z", "until",
 		              i == 2 && wadi_until ? json_string(wadi_until) : json_null()));
 	}
-	doc = json_pack("{s:s, s:o}", "coalition", coalition, "members", members);
+	/* sahil chairs when the statements are published (PUBLISHED_US). */
+	doc = json_pack("{s:s, s:o, s:[{s:s, s:s, s:s}]}", "coalition", coalition, "members",
+	                members, "chairs", "member", ids[0], "from", "2026-10-01T00:00:00Z",
+	                "until", "2027-01-01T00:00:00Z");
 	s = json_dumps(doc, JSON_COMPACT);
 	json_decref(doc);
 	return s;
@@ -495,6 +498,53 @@ static void test_forged_signatures(void **state)
 	json_decref(doc2);
 }
 
+/* Under the chair rule, the signature of the member who chaired when the
+ * statement was published, as KEYS' chairs tell. */
+static void test_chair_rule(void **state)
+{
+	struct kit *k = *state;
+	json_t *doc = doc_new(COALITION, STMT1, "The coalition stands together.");
+	json_t *sigs = sign_all(k, doc, N_MEMBERS);
+	json_t *objs = objects_of(k, doc, "chair", sigs), *rep, *kd;
+	char *keys = keys_text(k, COALITION, NULL, NULL), *text;
+	struct jic_diag d;
+
+	accepted(json_array_get(objs, 2), keys);
+	/* Without sahil's signature, jabal's and wadi's do not make it. */
+	rep = json_deep_copy(json_array_get(objs, 2));
+	json_array_remove(json_object_get(ext_of(rep), "signatures"), 0);
+	refused(rep, keys, "rule chair not met: sahil chaired at 2026-11-30T00:53:20.123Z");
+	/* jabal took over within the millisecond of publication: jabal counts. */
+	kd = json_loads(keys, 0, NULL);
+	json_array_append_new(json_object_get(kd, "chairs"),
+	                      json_pack("{s:s, s:s, s:s}", "member", ids[1], "from",
+	                                "2026-11-30T00:53:20.123500Z", "until",
+	                                "2027-01-01T00:00:00Z"));
+	json_object_set_new(json_array_get(json_object_get(kd, "chairs"), 0), "until",
+	                    json_string("2026-11-30T00:53:20.123500Z"));
+	text = json_dumps(kd, JSON_COMPACT);
+	accepted(rep, text);
+	free(text);
+	/* KEYS that end before the publication, or lack chairs. */
+	json_object_set_new(kd, "chairs",
+	                    json_pack("[{s:s, s:s, s:s}]", "member", ids[0], "from",
+	                              "2026-01-01T00:00:00Z", "until", "2026-11-30T00:53:20Z"));
+	text = json_dumps(kd, JSON_COMPACT);
+	refused(rep, text, "the keys name no chair at 2026-11-30T00:53:20.123Z");
+	free(text);
+	json_object_del(kd, "chairs");
+	text = json_dumps(kd, JSON_COMPACT);
+	assert_int_equal(verify(json_array_get(objs, 2), text, &d), JIC_EINVAL);
+	assert_non_null(strstr(d.msg, "chairs"));
+	free(text);
+	json_decref(kd);
+	json_decref(rep);
+	free(keys);
+	json_decref(objs);
+	json_decref(sigs);
+	json_decref(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -504,6 +554,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_forged_text, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_forged_keys, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_forged_signatures, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_chair_rule, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
