@@ -13,11 +13,11 @@ struct jic_client_opts {
 	long timeout_ms;        /* whole-request timeout; 0: 30 s */
 	size_t body_max;        /* largest reply accepted; 0: 64 MiB */
 	/* Added for the pull engine; zero keeps the behaviour above. */
-	const char *ca_pem;     /* PEM certificates to trust, held in memory; NULL: none
-	                           (ca_file or the system's). With pin_sha256 and no CA
-	                           the pin alone decides: the chain is not verified. */
-	long low_speed_bps;     /* a reply slower than this ... */
-	long low_speed_s;       /* ... for this many seconds is abandoned; 0: never */
+	const char *ca_pem;       /* PEM certificates to trust, held in memory; NULL: none
+	                             (ca_file or the system's). With pin_sha256 and no CA
+	                             the pin alone decides: the chain is not verified. */
+	long low_speed_bps;       /* a reply slower than this ... */
+	long low_speed_s;         /* ... for this many seconds is abandoned; 0: never */
 	int (*cancel)(void *arg); /* asked during a transfer; nonzero abandons it */
 	void *cancel_arg;
 };
@@ -38,8 +38,8 @@ struct jic_reply {
 	char added_first[JIC_TIME_LEN]; /* X-TAXII-Date-Added-First, "" when absent */
 	char added_last[JIC_TIME_LEN];
 	struct jic_buf body;
-	int64_t remaining;   /* X-JIC-Remaining; -1 when absent or not a count */
-	char location[512];  /* Location (of a redirect), "" when absent */
+	int64_t remaining;  /* X-JIC-Remaining; -1 when absent or not a count */
+	char location[512]; /* Location (of a redirect), "" when absent */
 };
 void jic_sync_reply_init(struct jic_reply *r);
 void jic_sync_reply_fini(struct jic_reply *r);
@@ -56,9 +56,8 @@ enum jic_rc jic_sync_call(struct jic_client *c, const char *method, const char *
 /* As jic_sync_call, with extra request headers: a NULL-terminated list of
  * "Name: value" lines (NULL: none), which must not hold CR or LF. */
 enum jic_rc jic_sync_call_with(struct jic_client *c, const char *method, const char *target,
-                               const char *const *headers, const char *body_type,
-                               const char *body, size_t body_len, struct jic_reply *r,
-                               struct jic_diag *d);
+                               const char *const *headers, const char *body_type, const char *body,
+                               size_t body_len, struct jic_reply *r, struct jic_diag *d);
 
 /* Percent-encodes s for a query value or path segment into b. */
 enum jic_rc jic_sync_escape(struct jic_buf *b, const char *s);
@@ -76,10 +75,10 @@ enum jic_rc jic_sync_escape(struct jic_buf *b, const char *s);
 
 /* What one page held, as the ingest function reports it. */
 struct jic_sync_page {
-	size_t objects;  /* objects in the page */
-	size_t stored;   /* new versions stored */
-	int more;        /* the envelope's "more" */
-	char next[128];  /* the envelope's "next", "" when absent */
+	size_t objects; /* objects in the page */
+	size_t stored;  /* new versions stored */
+	int more;       /* the envelope's "more" */
+	char next[128]; /* the envelope's "next", "" when absent */
 };
 
 /* Validates and stores one page (an envelope body of len bytes) into
@@ -105,7 +104,7 @@ typedef enum jic_rc (*jic_sync_gov_fn)(struct jic_store *s, const struct jic_nod
 struct jic_sync_opts {
 	const char *db_path;
 	const struct jic_node *node;
-	const uint8_t *node_key;  /* opens the peers' sealed tokens; borrowed while running */
+	const uint8_t *node_key; /* opens the peers' sealed tokens; borrowed while running */
 	jic_sync_ingest_fn ingest;
 	unsigned interval_ms;    /* between polls of one pull; 0: 5000 */
 	unsigned backoff_max_ms; /* cap of the retry delay; 0: 300000 */
@@ -140,6 +139,13 @@ struct jic_sync_gov {
  * or e is NULL. Thread-safe. */
 enum jic_rc jic_sync_gov_status(struct jic_sync_engine *e, struct jic_sync_gov **out, size_t *n,
                                 struct jic_diag *d);
+
+/* The wait before the next poll of a pull after failures consecutive failed
+ * polls: interval_ms when failures is 0, otherwise interval_ms * 2^failures
+ * with +-25% jitter drawn from *seed (rand_r), never more than cap_ms.
+ * Thread-safe as long as each thread has its own seed. */
+uint64_t jic_sync_backoff_ms(uint64_t interval_ms, uint64_t cap_ms, unsigned failures,
+                             unsigned *seed);
 
 /* Starts the engine's threads. *out NULL on failure. */
 enum jic_rc jic_sync_start(const struct jic_sync_opts *o, struct jic_sync_engine **out,

@@ -55,7 +55,7 @@ struct jic_sync_engine {
 	uint8_t *key; /* a copy of the node key, in sodium memory */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	uint64_t wake;      /* bumped by jic_sync_now; under mu */
+	uint64_t wake; /* bumped by jic_sync_now; under mu */
 	atomic_int stopping;
 	pthread_t sup;
 	int halted;                /* the supervisor has been joined */
@@ -130,19 +130,27 @@ static uint64_t wake_count(struct jic_sync_engine *e)
 	return v;
 }
 
-/* min(backoff_max, interval * 2^failures), with +-25% jitter after a failure. */
-static uint64_t delay_ms(const struct jic_sync_engine *e, unsigned failures, unsigned *seed)
+uint64_t jic_sync_backoff_ms(uint64_t interval_ms, uint64_t cap_ms, unsigned failures,
+                             unsigned *seed)
 {
-	uint64_t base = e->o.interval_ms, cap = e->o.backoff_max_ms, span;
+	uint64_t base = interval_ms, span, v;
 
-	for (unsigned i = 0; i < failures && base < cap; i++)
+	for (unsigned i = 0; i < failures && base < cap_ms; i++)
 		base *= 2;
-	if (failures && base > cap)
-		base = cap;
+	if (failures && base > cap_ms)
+		base = cap_ms;
 	if (!failures || base < 4)
 		return base;
 	span = base / 2;
-	return base - base / 4 + (uint64_t)rand_r(seed) % (span + 1);
+	v = base - base / 4 + (uint64_t)rand_r(seed) % (span + 1);
+	/* The cap bounds what is waited, so it comes after the jitter: at the
+	 * cap the jitter only shortens the wait. */
+	return v > cap_ms ? cap_ms : v;
+}
+
+static uint64_t delay_ms(const struct jic_sync_engine *e, unsigned failures, unsigned *seed)
+{
+	return jic_sync_backoff_ms(e->o.interval_ms, e->o.backoff_max_ms, failures, seed);
 }
 
 /* ---- one poll of one pull ---- */
@@ -254,8 +262,8 @@ static int taxii_type(const char *ct)
 	v += strlen("version=");
 	if (*v == '"')
 		v++;
-	return strncmp(v, "2.1", 3) == 0 && (v[3] == '\0' || v[3] == ';' || v[3] == '"' ||
-	                                     v[3] == ' ' || v[3] == '\t');
+	return strncmp(v, "2.1", 3) == 0 &&
+	       (v[3] == '\0' || v[3] == ';' || v[3] == '"' || v[3] == ' ' || v[3] == '\t');
 }
 
 static enum jic_rc check_reply(const struct jic_reply *r, struct jic_diag *d)
@@ -264,8 +272,10 @@ static enum jic_rc check_reply(const struct jic_reply *r, struct jic_diag *d)
 
 	if (r->status >= 300 && r->status < 400) {
 		printable(shown, sizeof(shown), r->location[0] ? r->location : "(no Location)");
-		return jic_fail(d, JIC_ENET, "the peer redirects (HTTP %ld) to %s; redirects are "
-		                "not followed", r->status, shown);
+		return jic_fail(d, JIC_ENET,
+		                "the peer redirects (HTTP %ld) to %s; redirects are "
+		                "not followed",
+		                r->status, shown);
 	}
 	if (r->status == 401 || r->status == 403)
 		return jic_fail(d, JIC_ENET, "the peer refused this node's account (HTTP %ld)",
@@ -291,17 +301,20 @@ static enum jic_rc advance(struct poll *p, const struct jic_sync_page *pg, struc
 
 	if (!last[0]) {
 		if (pg->more)
-			return jic_fail(d, JIC_ENET, "the peer announces more pages without "
+			return jic_fail(d, JIC_ENET,
+			                "the peer announces more pages without "
 			                "X-TAXII-Date-Added-Last; pagination would not end");
 		return JIC_OK;
 	}
 	if (jic_time_parse(last, &new_us) != JIC_OK)
-		return jic_fail(d, JIC_ENET, "the peer's X-TAXII-Date-Added-Last is not a timestamp");
+		return jic_fail(d, JIC_ENET,
+		                "the peer's X-TAXII-Date-Added-Last is not a timestamp");
 	if (p->pull->cursor[0] && jic_time_parse(p->pull->cursor, &old_us) != JIC_OK)
 		old_us = INT64_MIN;
 	if (new_us <= old_us) {
 		if (pg->more)
-			return jic_fail(d, JIC_ENET, "the peer's X-TAXII-Date-Added-Last does not "
+			return jic_fail(d, JIC_ENET,
+			                "the peer's X-TAXII-Date-Added-Last does not "
 			                "advance; pagination would not end");
 		return JIC_OK;
 	}
@@ -331,8 +344,8 @@ static enum jic_rc keep_page(struct poll *p, struct jic_sync_page *pg, struct ji
 	rc = jic_store_begin(p->s, d);
 	if (rc != JIC_OK)
 		return rc;
-	rc = e->o.ingest(p->s, &e->node, p->pull->local_collection, p->r.body.data,
-	                 p->r.body.len, p->peer->member, p->peer->id, pg, &sub);
+	rc = e->o.ingest(p->s, &e->node, p->pull->local_collection, p->r.body.data, p->r.body.len,
+	                 p->peer->member, p->peer->id, pg, &sub);
 	if (rc != JIC_OK)
 		jic_fail(d, rc, "page %u refused, nothing of it stored: %s", p->pages + 1,
 		         sub.msg[0] ? sub.msg : jic_rc_name(rc));
@@ -388,7 +401,8 @@ static enum jic_rc one_page(struct poll *p, int *more, struct jic_diag *d)
 	if (rc != JIC_OK || !pg.more)
 		goto out;
 	if (pg.next[0] && strcmp(pg.next, p->next) == 0) {
-		rc = jic_fail(d, JIC_ENET, "the peer sends the same next twice; pagination would "
+		rc = jic_fail(d, JIC_ENET,
+		              "the peer sends the same next twice; pagination would "
 		              "not end");
 		goto out;
 	}
@@ -750,7 +764,8 @@ static uint64_t poll_due(struct worker *w, struct jic_store *s, const struct jic
 		goto out;
 	for (size_t i = 0; i < n && !stopped(w); i++) {
 		old = due_of(*dues, *n_dues, pulls[i].remote_collection);
-		snprintf(fresh[i].remote, sizeof(fresh[i].remote), "%s", pulls[i].remote_collection);
+		snprintf(fresh[i].remote, sizeof(fresh[i].remote), "%s",
+		         pulls[i].remote_collection);
 		fresh[i].at_ms = old ? old->at_ms : 0;
 		if (fresh[i].at_ms <= now_ms()) {
 			poll_pull(w, s, peer, &pulls[i]);
@@ -968,7 +983,8 @@ enum jic_rc jic_sync_start(const struct jic_sync_opts *o, struct jic_sync_engine
 
 	*out = NULL;
 	if (!o->db_path || !o->node || !o->node_key || !o->ingest)
-		return jic_fail(d, JIC_EINVAL, "the pull engine needs a database, node, key and "
+		return jic_fail(d, JIC_EINVAL,
+		                "the pull engine needs a database, node, key and "
 		                "ingest function");
 	e = calloc(1, sizeof(*e));
 	if (!e)

@@ -707,6 +707,36 @@ static void test_opts(void **state)
 	jic_sync_stop(NULL);
 }
 
+/* The retry delay never exceeds the cap, jitter included, and still varies
+ * below the cap. */
+static void test_backoff_cap(void **state)
+{
+	unsigned seed = 7, below = 0;
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(jic_sync_backoff_ms(5000, 300000, 0, &seed), 5000);
+	for (unsigned failures = 1; failures < 40; failures++) {
+		for (int i = 0; i < 200; i++) {
+			v = jic_sync_backoff_ms(5000, 300000, failures, &seed);
+			if (v > 300000)
+				fail_msg("failures %u: %llu ms is over the cap", failures,
+				         (unsigned long long)v);
+			if (failures >= 7 && v < 300000)
+				below++;
+			if (v < 3750)
+				fail_msg("failures %u: %llu ms is under the interval's jitter",
+				         failures, (unsigned long long)v);
+		}
+	}
+	assert_true(below > 0);
+	/* One failure: 10 s +-25%. */
+	for (int i = 0; i < 200; i++) {
+		v = jic_sync_backoff_ms(5000, 300000, 1, &seed);
+		assert_true(v >= 7500 && v <= 12500);
+	}
+}
+
 /* ---- the governance log: pulled from this node's head, entry by entry ---- */
 
 enum gov_script { G_PAGES, G_REFUSE, G_ABSENT, G_AUTH, G_STUCK };
@@ -986,6 +1016,7 @@ int main(void)
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_opts),
+	    cmocka_unit_test(test_backoff_cap),
 	    T(test_pull_pages),
 	    T(test_redirect),
 	    T(test_content_type),
