@@ -171,8 +171,9 @@ enum jic_put_outcome {
 	JIC_PUT_CONFLICT,  /* the same (id, modified) with different bytes was there: kept
 	                      apart in the conflicts table, not stored */
 	JIC_PUT_PURGED,    /* an earlier version of a purged object: not stored */
-	JIC_PUT_DENIED,    /* a revoked version from a member other than the object's
-	                      origin member: only the origin may retract; not stored */
+	JIC_PUT_DENIED,    /* a new version from a member other than the object's origin
+	                      member: only the origin versions (and so retracts) it;
+	                      not stored */
 };
 
 /* Stores n versions in one transaction, giving each a date_added unique and
@@ -185,7 +186,10 @@ enum jic_put_outcome {
  * never stored again. A conflict is kept apart in the conflicts table in the
  * same transaction, once per (collection, id, modified, origin). An object's
  * origin member, for JIC_PUT_DENIED, is that of its earliest stored version in
- * any collection; the sender of its first version when none is stored. */
+ * any collection; the sender of its first version when none is stored. A
+ * version whose very bytes are stored already is a copy, whoever sends it: it
+ * is stored with the origin of the stored one. Other bytes for a version
+ * stored in this collection are a conflict, whoever sends them. */
 enum jic_rc jic_store_objects_put(struct jic_store *s, const char *collection_id,
                                   const struct jic_obj_in *v, size_t n, const char *origin_member,
                                   const char *origin_node, enum jic_put_outcome *outcome,
@@ -322,9 +326,15 @@ enum jic_rc jic_store_pull_add(struct jic_store *s, const struct jic_pull *p, st
 /* Pulls of peer_id, or of every peer when NULL, ordered by peer, collection. */
 enum jic_rc jic_store_pull_list(struct jic_store *s, const char *peer_id, struct jic_pull **out,
                                 size_t *n, struct jic_diag *d);
-/* Writes the state fields (cursor .. failures) of the pull p names. */
-enum jic_rc jic_store_pull_update(struct jic_store *s, const struct jic_pull *p,
-                                  struct jic_diag *d);
+/* Writes the state fields (cursor .. failures) of the pull p names. With was
+ * (the pull's state as the caller last read or wrote it), only when the row
+ * is still that one: it holds was's cursor, last_attempt_us and local
+ * collection, so a pull removed and added again meanwhile (which starts empty)
+ * is not overwritten by a poll of the old one. JIC_ENOTFOUND when no row
+ * matches (no such pull, or not the one was describes). was NULL: whatever
+ * the row holds. Both are borrowed. */
+enum jic_rc jic_store_pull_update(struct jic_store *s, const struct jic_pull *was,
+                                  const struct jic_pull *p, struct jic_diag *d);
 enum jic_rc jic_store_pull_remove(struct jic_store *s, const char *peer_id,
                                   const char *remote_collection, struct jic_diag *d);
 

@@ -21,7 +21,6 @@ struct target {
 	size_t json_len;
 	char type[256];
 	char spec_version[16];
-	char origin_member[JIC_NAME_MAX];
 	int64_t modified_us;
 	int has_modified; /* the object has a "modified" member */
 	int revoked;      /* it already says "revoked": true */
@@ -191,8 +190,6 @@ static enum jic_rc take_row(void *ctx, const struct jic_row *row)
 	t->json_len = row->json_len;
 	snprintf(t->type, sizeof(t->type), "%s", row->type);
 	snprintf(t->spec_version, sizeof(t->spec_version), "%s", row->spec_version);
-	snprintf(t->origin_member, sizeof(t->origin_member), "%s",
-	         row->origin_member ? row->origin_member : "");
 	if (!row->modified || jic_time_parse(row->modified, &t->modified_us) != JIC_OK)
 		t->modified_us = 0;
 	return JIC_OK;
@@ -307,7 +304,7 @@ static enum jic_rc writable(struct plan *pl, struct jic_diag *d)
 }
 
 /* Every target must allow it, or none is touched. */
-static enum jic_rc judge(const struct jic_req *req, struct plan *pl, struct jic_diag *d)
+static enum jic_rc judge(struct plan *pl, struct jic_diag *d)
 {
 	size_t i, todo = 0;
 	enum jic_rc rc;
@@ -318,10 +315,6 @@ static enum jic_rc judge(const struct jic_req *req, struct plan *pl, struct jic_
 
 		if (t->skip)
 			continue;
-		if (strcmp(t->origin_member, req->who->member_id) != 0)
-			return jic_fail(d, JIC_EDENIED,
-			                "only the origin member (%s) may retract %s",
-			                *t->origin_member ? t->origin_member : "unknown", pl->id);
 		if (!t->has_modified || t->modified_us == 0)
 			return jic_fail(d, JIC_EUNPROC,
 			                "%s has no modified timestamp: it cannot be versioned "
@@ -489,6 +482,9 @@ static enum jic_rc apply(const struct jic_req *req, struct plan *pl, struct jic_
 	size_t i;
 
 	format_ms(mod_us, modified);
+	/* One transaction: a collection that refuses leaves the others untouched. */
+	if (rc == JIC_OK)
+		rc = jic_store_begin(req->store, d);
 	for (i = 0; rc == JIC_OK && i < pl->n; i++) {
 		if (pl->t[i].skip)
 			continue;
@@ -496,6 +492,10 @@ static enum jic_rc apply(const struct jic_req *req, struct plan *pl, struct jic_
 		if (rc == JIC_OK && json_array_append_new(colls, json_string(pl->t[i].coll)) != 0)
 			rc = jic_fail(d, JIC_ENOMEM, "out of memory");
 	}
+	if (rc == JIC_OK)
+		rc = jic_store_commit(req->store, d);
+	else
+		jic_store_rollback(req->store);
 	if (rc == JIC_OK) {
 		jic_log(JIC_LOG_INFO, "retracted %s as %s by %s%s", pl->id, modified,
 		        req->who->member_id, pl->purge ? ", purged" : "");
@@ -550,7 +550,7 @@ static enum jic_rc retract(const struct jic_req *req, struct jic_resp *resp, str
 	}
 	rc = gather(req, &pl, coll, d);
 	if (rc == JIC_OK)
-		rc = judge(req, &pl, d);
+		rc = judge(&pl, d);
 	if (rc == JIC_OK)
 		rc = apply(req, &pl, resp, d);
 out:

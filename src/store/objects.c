@@ -1,7 +1,7 @@
 /* objects.c — STIX object versions: storing a batch in one transaction with
  * date_added unique and increasing per collection, the federation rules a
  * version meets on its way in (conflicts kept apart, purges and their
- * tombstones, revocations only by the origin member), querying by TAXII
+ * tombstones, new versions only from the origin member), querying by TAXII
  * filters, counting matches, deleting. It owns table objects (and its latest
  * flag) and writes conflicts and purges; peers and pulls are peers.c's.
  * Stored JSON is never parsed here: it is compared as bytes and handed out as
@@ -47,6 +47,7 @@ static const char *or_empty(const char *v)
 enum put_stmt {
 	PS_PURGED,         /* the tombstone of (id, origin member) */
 	PS_ORIGIN,         /* the origin member of the object's first stored version */
+	PS_COPY,           /* the same (id, modified) stored already: its origin */
 	PS_CONFLICT,       /* keeps a refused version apart */
 	PS_PURGE_COLLS,    /* the collections holding versions a purge removes */
 	PS_PURGE_DELETE,   /* removes them */
@@ -64,6 +65,9 @@ static const char *const put_sql[PS_COUNT] = {
 	[PS_ORIGIN] = "SELECT origin_member FROM objects"
 	              " WHERE coll IN (SELECT ckey FROM collections) AND id = ?1"
 	              " ORDER BY modified_us, seq LIMIT 1",
+	[PS_COPY] = "SELECT origin_member, origin_node, json = ?3, coll = ?4 FROM objects"
+	            " WHERE coll IN (SELECT ckey FROM collections) AND id = ?1"
+	            " AND modified_us = ?2 ORDER BY json = ?3 DESC, coll = ?4 DESC LIMIT 1",
 	[PS_CONFLICT] = "INSERT OR IGNORE INTO conflicts (coll, id, modified, modified_us,"
 	                " origin_member, origin_node, json, seen_us)"
 	                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -282,18 +286,64 @@ static enum jic_rc is_purged(struct put *p, const struct jic_obj_in *v, const ch
 	return rc;
 }
 
-/* *denied is 1 when a revoked version comes from a member other than the
- * object's origin, the member of its first stored version in any collection.
- * An object not stored yet has its sender as origin. (A member that purged
- * the object was its origin: the caller asks only when there is no tombstone,
- * since a purge may leave another member's earlier version first.) */
-static enum jic_rc is_denied(struct put *p, const struct jic_obj_in *v, const char *member,
+/* Where a version came from: its sender, or, for a copy of a version stored
+ * already, that version's origin. */
+struct origin {
+	const char *member;
+	const char *node;
+	char copy_member[JIC_NAME_MAX];
+	char copy_node[JIC_NAME_MAX];
+};
+
+/* A version of another member's object is no new version when its (id,
+ * modified) is stored already: with the same bytes, in any collection, it is a
+ * copy of that version, passed on by whoever sends it, and keeps that
+ * version's origin (so that the origin's purge reaches it too); with other
+ * bytes in this collection, it is a conflict, kept apart as any other. *known
+ * is 1 in both cases. */
+static enum jic_rc known_version(struct put *p, const struct jic_obj_in *v, struct origin *o,
+                                 int *known, struct jic_diag *d)
+{
+	sqlite3_stmt *st = NULL;
+	enum jic_rc rc;
+	int r;
+
+	*known = 0;
+	rc = put_stmt(p, PS_COPY, &st, d);
+	if (rc != JIC_OK)
+		return rc;
+	store_bind_text(st, 1, v->id);
+	sqlite3_bind_int64(st, 2, v->modified_us);
+	sqlite3_bind_text(st, 3, v->json, (int)v->json_len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, p->key);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW && sqlite3_column_int(st, 2)) {
+		store_text(o->copy_member, sizeof(o->copy_member), st, 0);
+		store_text(o->copy_node, sizeof(o->copy_node), st, 1);
+		o->member = o->copy_member;
+		o->node = o->copy_node;
+	}
+	*known = r == SQLITE_ROW && (sqlite3_column_int(st, 2) || sqlite3_column_int(st, 3));
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = store_fail(p->s, d, "version lookup");
+	store_done(st);
+	return rc;
+}
+
+/* *denied is 1 when a new version comes from a member other than the
+ * object's origin, the member of its first stored version in any collection:
+ * as STIX has it, only an object's creator versions it, so nobody else can
+ * change, revoke or, with an earlier modified, take over another member's
+ * object. An object not stored yet has its sender as origin. (A member that purged the object was
+ * its origin: the caller asks only when there is no tombstone, since a purge may leave another
+ * member's earlier version first.) */
+static enum jic_rc is_denied(struct put *p, const struct jic_obj_in *v, struct origin *o,
                              int *denied, struct jic_diag *d)
 {
 	sqlite3_stmt *st = NULL;
-	const unsigned char *origin;
+	const unsigned char *first;
 	enum jic_rc rc;
-	int r;
+	int r, known = 0;
 
 	*denied = 0;
 	rc = put_stmt(p, PS_ORIGIN, &st, d);
@@ -302,12 +352,16 @@ static enum jic_rc is_denied(struct put *p, const struct jic_obj_in *v, const ch
 	store_bind_text(st, 1, v->id);
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW) {
-		origin = sqlite3_column_text(st, 0);
-		*denied = strcmp(origin ? (const char *)origin : "", or_empty(member)) != 0;
+		first = sqlite3_column_text(st, 0);
+		*denied = strcmp(first ? (const char *)first : "", or_empty(o->member)) != 0;
 	} else if (r != SQLITE_DONE) {
 		rc = store_fail(p->s, d, "origin lookup");
 	}
 	store_done(st);
+	if (rc == JIC_OK && *denied) {
+		rc = known_version(p, v, o, &known, d);
+		*denied = !known;
+	}
 	return rc;
 }
 
@@ -368,51 +422,65 @@ out:
 	return rc;
 }
 
+/* The federation rules a version meets before it is stored: when it may not
+ * be, *stop is 1 and *outcome says why. A version refused for its origin is
+ * not kept at all: it may carry what the origin purged. */
+static enum jic_rc admit(struct put *p, const struct jic_obj_in *v, struct origin *o,
+                         enum jic_put_outcome *outcome, int *stop, struct jic_diag *d)
+{
+	int purged = 0, tomb = 0, denied = 0;
+	enum jic_rc rc;
+
+	rc = is_purged(p, v, o->member, &purged, &tomb, d);
+	if (rc == JIC_OK && !purged && !tomb)
+		rc = is_denied(p, v, o, &denied, d);
+	*stop = purged || denied;
+	if (rc != JIC_OK || !*stop)
+		return rc;
+	*outcome = purged ? JIC_PUT_PURGED : JIC_PUT_DENIED;
+	if (denied)
+		jic_log(JIC_LOG_WARN, "store: %s modified %s from %s refused: not its origin",
+		        v->id, or_empty(v->modified), or_empty(o->member));
+	return rc;
+}
+
 /* Stores one version, or says why not in *outcome. */
 static enum jic_rc put_one(struct put *p, const struct jic_obj_in *v, enum jic_put_outcome *outcome,
                            struct jic_diag *d)
 {
-	const char *member = v->origin_member ? v->origin_member : p->origin_member;
-	const char *node = v->origin_node ? v->origin_node : p->origin_node;
+	struct origin o = {.member = v->origin_member ? v->origin_member : p->origin_member,
+	                   .node = v->origin_node ? v->origin_node : p->origin_node};
 	int64_t max_mod = 0, added_us;
-	int has_mod = 0, latest, inserted = 0, refused = 0, tomb = 0;
+	int has_mod = 0, latest, inserted = 0, stop = 0;
 	enum jic_rc rc;
 
 	if (!v->id || (!v->json && v->json_len) || v->json_len > INT_MAX) {
 		rc = jic_fail(d, JIC_EINVAL, "object without id or with oversized JSON");
 		goto out;
 	}
-	rc = is_purged(p, v, member, &refused, &tomb, d);
-	if (rc != JIC_OK || refused) {
-		*outcome = JIC_PUT_PURGED;
-		goto out;
-	}
-	if (v->revoked && !tomb)
-		rc = is_denied(p, v, member, &refused, d);
-	if (rc != JIC_OK || refused) {
-		*outcome = JIC_PUT_DENIED;
-		goto out;
-	}
-	rc = max_of(p->s, ST_OBJ_MAX_MODIFIED, p->key, v->id, &has_mod, &max_mod, d);
-	if (rc != JIC_OK)
+	rc = admit(p, v, &o, outcome, &stop, d);
+	if (rc == JIC_OK && !stop)
+		rc = max_of(p->s, ST_OBJ_MAX_MODIFIED, p->key, v->id, &has_mod, &max_mod, d);
+	if (rc != JIC_OK || stop)
 		goto out;
 	latest = !has_mod || v->modified_us > max_mod;
 	if (has_mod && latest)
 		rc = run_write(p->s, ST_OBJ_UNSET_LATEST, p->key, v->id, d);
 	added_us = p->has_last && p->last >= p->now_us ? p->last + 1 : p->now_us;
 	if (rc == JIC_OK)
-		rc = insert_version(p->s, p->key, v, added_us, latest, member, node, &inserted, d);
+		rc = insert_version(p->s, p->key, v, added_us, latest, o.member, o.node, &inserted,
+		                    d);
 	if (rc != JIC_OK)
 		goto out;
 	if (!inserted) {
-		rc = compare_stored(p, v, member, node, outcome, d);
+		rc = compare_stored(p, v, o.member, o.node, outcome, d);
 		goto out;
 	}
 	*outcome = JIC_PUT_STORED;
 	p->has_last = 1;
 	p->last = added_us;
 	if (v->purge)
-		rc = purge(p, v, or_empty(member), d);
+		rc = purge(p, v, or_empty(o.member), d);
 out:
 	return rc;
 }
@@ -641,7 +709,7 @@ static enum jic_rc emit_rows(struct jic_store *s, sqlite3_stmt *st, const struct
                              jic_row_fn fn, void *ctx, struct jic_page *page, struct jic_diag *d)
 {
 	size_t limit = f->limit ? f->limit : 1;
-	struct jic_row row = { 0 };
+	struct jic_row row = {0};
 	enum jic_rc rc = JIC_OK;
 	int r = SQLITE_DONE;
 

@@ -17,7 +17,7 @@
 
 #define CONFLICT_MSG "a different object with this id and modified is already stored"
 #define PURGED_MSG "this object was purged by its origin member: earlier versions are not kept"
-#define DENIED_MSG "only the object's origin member may revoke it"
+#define DENIED_MSG "only the object's origin member (of its first version) may version it"
 
 struct ingest {
 	struct jic_stix_batch b;

@@ -1,6 +1,6 @@
 /* test_retract.c — the federation rules of jic_store_objects_put: per-version
  * origins, conflicts kept apart in the same transaction, purges across
- * collections and their tombstones, revocations only by the origin member;
+ * collections and their tombstones, new versions only from the origin member;
  * and jic_store_objects_match_count. Owns nothing but this test. */
 #include <sqlite3.h>
 
@@ -145,22 +145,22 @@ static void test_conflict_recorded(void **state)
 	in[0] = b.in;
 	in[1] = bad.in;
 	in[1].id = NULL;
-	assert_int_equal(jic_store_objects_put(f->s, COLL_A, in, 2, "m2", "room2", out, NULL),
+	assert_int_equal(jic_store_objects_put(f->s, COLL_A, in, 2, "m1", "room1", out, NULL),
 	                 JIC_EINVAL);
 	assert_int_equal(jic_store_conflict_list(f->s, 10, &list, &n, NULL), JIC_OK);
 	assert_int_equal(n, 0);
 	free(list);
 
-	assert_int_equal(put_from(f->s, COLL_A, &b, "m2", "room2"), JIC_PUT_CONFLICT);
+	assert_int_equal(put_from(f->s, COLL_A, &b, "m1", "room1"), JIC_PUT_CONFLICT);
 	/* The same sender again adds nothing; another sender is another entry. */
-	assert_int_equal(put_from(f->s, COLL_A, &b, "m2", "room2"), JIC_PUT_CONFLICT);
+	assert_int_equal(put_from(f->s, COLL_A, &b, "m1", "room1"), JIC_PUT_CONFLICT);
 	assert_int_equal(jic_store_conflict_list(f->s, 10, &list, &n, NULL), JIC_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(list[0].collection_id, COLL_A);
 	assert_string_equal(list[0].id, b.id);
 	assert_string_equal(list[0].modified, b.modified);
-	assert_string_equal(list[0].origin_member, "m2");
-	assert_string_equal(list[0].origin_node, "room2");
+	assert_string_equal(list[0].origin_member, "m1");
+	assert_string_equal(list[0].origin_node, "room1");
 	assert_true(list[0].seen_us > 0);
 	free(list);
 	/* The refused bytes are kept apart, the first ones stay stored. */
@@ -174,6 +174,13 @@ static void test_conflict_recorded(void **state)
 	assert_int_equal(jic_store_conflict_list(f->s, 10, &list, &n, NULL), JIC_OK);
 	assert_int_equal(n, 2);
 	free(list);
+	/* Another member's other bytes for a stored version are a conflict too. */
+	assert_int_equal(put_from(f->s, COLL_A, &b, "m2", "room2"), JIC_PUT_CONFLICT);
+	assert_int_equal(jic_store_conflict_list(f->s, 10, &list, &n, NULL), JIC_OK);
+	assert_int_equal(n, 3);
+	free(list);
+	/* But not where that version is not stored: there it would be a new one. */
+	assert_int_equal(put_from(f->s, COLL_B, &b, "m2", "room2"), JIC_PUT_DENIED);
 }
 
 static void test_purge_everywhere(void **state)
@@ -192,19 +199,21 @@ static void test_purge_everywhere(void **state)
 	version(&later, 5, NULL, 0, 0);
 	assert_int_equal(put_from(f->s, COLL_A, &v1, "m1", "hq"), JIC_PUT_STORED);
 	assert_int_equal(put_from(f->s, COLL_A, &v2, "m1", "hq"), JIC_PUT_STORED);
-	assert_int_equal(put_from(f->s, COLL_B, &v1, "m1", "hq"), JIC_PUT_STORED);
-	assert_int_equal(put_from(f->s, COLL_B, &other, "m2", "room2"), JIC_PUT_STORED);
+	/* m2 passes m1's first version on into B: a copy, still m1's. */
+	assert_int_equal(put_from(f->s, COLL_B, &v1, "m2", "room2"), JIC_PUT_STORED);
 	assert_int_equal(put_from(f->s, COLL_B, &v2, "m1", "hq"), JIC_PUT_STORED);
+	assert_string_equal(rows_of(f->s, COLL_B, 0, &r), "01:m1/hq,03:m1/hq");
 	assert_string_equal(rows_of(f->s, COLL_B, JIC_VERSION_LAST, &r), "03:m1/hq");
 	assert_int_equal(put_from(f->s, COLL_B, &clash, "m1", "room1"), JIC_PUT_CONFLICT);
+	assert_int_equal(put_from(f->s, COLL_A, &other, "m2", "room2"), JIC_PUT_DENIED);
 
-	/* Stored in A, the purge empties B of m1's earlier versions too. */
+	/* Stored in A, the purge empties B of m1's earlier versions too, the
+	 * copy m2 passed on among them. */
 	assert_int_equal(put_from(f->s, COLL_A, &p, "m1", "hq"), JIC_PUT_STORED);
 	assert_string_equal(rows_of(f->s, COLL_A, 0, &r), "04:m1/hq");
-	assert_string_equal(rows_of(f->s, COLL_B, 0, &r), "02:m2/room2");
-	/* The latest flag follows in each collection. */
+	assert_string_equal(rows_of(f->s, COLL_B, 0, &r), "");
+	/* The latest flag follows. */
 	assert_string_equal(rows_of(f->s, COLL_A, JIC_VERSION_LAST, &r), "04:m1/hq");
-	assert_string_equal(rows_of(f->s, COLL_B, JIC_VERSION_LAST, &r), "02:m2/room2");
 	/* Nothing of the content is left, not even a version kept apart. */
 	assert_int_equal(jic_store_conflict_list(f->s, 10, &list, &n, NULL), JIC_OK);
 	assert_int_equal(n, 0);
@@ -219,9 +228,12 @@ static void test_purge_everywhere(void **state)
 	/* The tombstone: m1's earlier versions never come back, anywhere. */
 	assert_int_equal(put_from(f->s, COLL_B, &v1, "m1", "hq"), JIC_PUT_PURGED);
 	assert_int_equal(put_from(f->s, COLL_A, &v2, "m1", "elsewhere"), JIC_PUT_PURGED);
-	assert_string_equal(rows_of(f->s, COLL_B, 0, &r), "02:m2/room2");
-	/* Another member's versions are not m1's to purge. */
-	assert_int_equal(put_from(f->s, COLL_A, &other, "m2", "room2"), JIC_PUT_STORED);
+	/* Nor through another member, whose copies they would have been. */
+	assert_int_equal(put_from(f->s, COLL_B, &v1, "m2", "room2"), JIC_PUT_DENIED);
+	assert_string_equal(rows_of(f->s, COLL_B, 0, &r), "");
+	assert_int_equal(count_sql(f->path, "SELECT count(*) FROM conflicts"
+	                                    " WHERE instr(json, 'secret text') > 0"),
+	                 0);
 	/* The retraction itself and later versions are welcome. */
 	assert_int_equal(put_from(f->s, COLL_B, &p, "m1", "hq"), JIC_PUT_STORED);
 	assert_int_equal(put_from(f->s, COLL_A, &p, "m1", "hq"), JIC_PUT_DUPLICATE);
@@ -282,6 +294,31 @@ static void test_denied_revocation(void **state)
 	assert_int_equal(put_from(f->s, COLL_A, &fresh, "m2", "room2"), JIC_PUT_STORED);
 }
 
+/* Only the origin versions an object: nobody else changes it, nor becomes its
+ * first version's sender with an earlier modified, in order to retract it. */
+static void test_versions_from_origin(void **state)
+{
+	struct fx *f = *state;
+	struct fx_obj first, earlier, later, mine;
+	struct rows r;
+
+	fx_obj_make(&first, "indicator", OBJ, 3, "2.1", NULL);
+	fx_obj_make(&earlier, "indicator", OBJ, 1, "2.1", ",\"name\":\"taken over\"");
+	fx_obj_make(&later, "indicator", OBJ, 5, "2.1", ",\"name\":\"changed\"");
+	fx_obj_make(&mine, "indicator", OBJ, 5, "2.1", ",\"name\":\"mine\"");
+	assert_int_equal(put_from(f->s, COLL_A, &first, "m1", "hq"), JIC_PUT_STORED);
+	assert_int_equal(put_from(f->s, COLL_B, &earlier, "m2", "room2"), JIC_PUT_DENIED);
+	assert_int_equal(put_from(f->s, COLL_A, &earlier, "m2", "room2"), JIC_PUT_DENIED);
+	assert_int_equal(put_from(f->s, COLL_A, &later, "m2", "room2"), JIC_PUT_DENIED);
+	assert_string_equal(rows_of(f->s, COLL_A, 0, &r), "03:m1/hq");
+	assert_string_equal(rows_of(f->s, COLL_B, 0, &r), "");
+	/* Passed on unchanged, the first version is welcome anywhere, as m1's. */
+	assert_int_equal(put_from(f->s, COLL_B, &first, "m2", "room2"), JIC_PUT_STORED);
+	assert_string_equal(rows_of(f->s, COLL_B, 0, &r), "03:m1/hq");
+	assert_int_equal(put_from(f->s, COLL_B, &mine, "m1", "room1"), JIC_PUT_STORED);
+	assert_string_equal(rows_of(f->s, COLL_B, JIC_VERSION_LAST, &r), "05:m1/room1");
+}
+
 static void test_match_count(void **state)
 {
 	struct fx *f = *state;
@@ -332,6 +369,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_purge_everywhere, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_purge_in_batch, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_denied_revocation, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_versions_from_origin, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_match_count, fx_setup, fx_teardown),
 	};
 
