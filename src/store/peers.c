@@ -10,8 +10,8 @@
 #include "store/store_int.h"
 
 #define PEER_COLS "id, member, url, api_root, account, pin_sha256, ca_pem, created_us"
-#define PULL_COLS                                                                          \
-	"p.peer, p.remote, c.id, p.cursor, p.last_attempt_us, p.last_success_us,"           \
+#define PULL_COLS                                                                                  \
+	"p.peer, p.remote, c.id, p.cursor, p.last_attempt_us, p.last_success_us,"                  \
 	" p.last_error_us, p.last_error, p.pulled, p.behind, p.failures"
 
 /* ---- peers ---- */
@@ -139,8 +139,8 @@ enum jic_rc jic_store_peer_list(struct jic_store *s, struct jic_peer **out, size
 
 /* Runs a DELETE with text parameters a (and b when not NULL); JIC_ENOTFOUND
  * when it removed nothing. */
-static enum jic_rc delete_where(struct jic_store *s, const char *sql, const char *a,
-                                const char *b, const char *what, struct jic_diag *d)
+static enum jic_rc delete_where(struct jic_store *s, const char *sql, const char *a, const char *b,
+                                const char *what, struct jic_diag *d)
 {
 	sqlite3_stmt *st = NULL;
 	enum jic_rc rc;
@@ -255,17 +255,24 @@ out:
 	return rc;
 }
 
-enum jic_rc jic_store_pull_update(struct jic_store *s, const struct jic_pull *p,
-                                  struct jic_diag *d)
+/* With was, the row is the one the caller knows when it still holds was's
+ * cursor, attempt time and local collection: pulls has no identity of its own
+ * (WITHOUT ROWID, keyed by its name), and a pull removed and added again
+ * starts from an empty cursor and no attempt. */
+enum jic_rc jic_store_pull_update(struct jic_store *s, const struct jic_pull *was,
+                                  const struct jic_pull *p, struct jic_diag *d)
 {
 	sqlite3_stmt *st = NULL;
 	enum jic_rc rc;
 
-	rc = store_prepare(s,
-	                   "UPDATE pulls SET cursor = ?3, last_attempt_us = ?4, last_success_us = ?5,"
-	                   " last_error_us = ?6, last_error = ?7, pulled = ?8, behind = ?9,"
-	                   " failures = ?10 WHERE peer = ?1 AND remote = ?2",
-	                   &st, d);
+	rc = store_prepare(
+	    s,
+	    "UPDATE pulls SET cursor = ?3, last_attempt_us = ?4, last_success_us = ?5,"
+	    " last_error_us = ?6, last_error = ?7, pulled = ?8, behind = ?9,"
+	    " failures = ?10 WHERE peer = ?1 AND remote = ?2 AND (?11 IS NULL OR"
+	    " (last_attempt_us = ?11 AND cursor = ?12"
+	    " AND coll = (SELECT ckey FROM collections WHERE id = ?13)))",
+	    &st, d);
 	if (rc != JIC_OK)
 		goto out;
 	store_bind_text(st, 1, p->peer_id);
@@ -278,10 +285,18 @@ enum jic_rc jic_store_pull_update(struct jic_store *s, const struct jic_pull *p,
 	sqlite3_bind_int64(st, 8, p->pulled);
 	sqlite3_bind_int64(st, 9, p->behind);
 	sqlite3_bind_int64(st, 10, (int64_t)p->failures);
+	if (was) {
+		sqlite3_bind_int64(st, 11, was->last_attempt_us);
+		store_bind_text(st, 12, was->cursor);
+		store_bind_text(st, 13, was->local_collection);
+	}
 	rc = store_step_write(s, st, "pull", d);
 	if (rc == JIC_OK && sqlite3_changes(s->db) == 0)
-		rc = jic_fail(d, JIC_ENOTFOUND, "peer '%s' does not pull '%s'", p->peer_id,
-		              p->remote_collection);
+		rc = jic_fail(d, JIC_ENOTFOUND,
+		              was ? "peer '%s' no longer pulls '%s' as it did: the pull was "
+		                    "removed, or removed and added again"
+		                  : "peer '%s' does not pull '%s'",
+		              p->peer_id, p->remote_collection);
 out:
 	sqlite3_finalize(st);
 	return rc;
@@ -316,11 +331,12 @@ enum jic_rc jic_store_conflict_list(struct jic_store *s, size_t max, struct jic_
 
 	*out = NULL;
 	*n = 0;
-	rc = store_prepare(s,
-	                   "SELECT c.id, k.id, k.modified, k.origin_member, k.origin_node, k.seen_us"
-	                   " FROM conflicts k JOIN collections c ON c.ckey = k.coll"
-	                   " ORDER BY k.seen_us DESC, k.seq DESC LIMIT ?1",
-	                   &st, d);
+	rc =
+	    store_prepare(s,
+	                  "SELECT c.id, k.id, k.modified, k.origin_member, k.origin_node, k.seen_us"
+	                  " FROM conflicts k JOIN collections c ON c.ckey = k.coll"
+	                  " ORDER BY k.seen_us DESC, k.seq DESC LIMIT ?1",
+	                  &st, d);
 	if (rc != JIC_OK)
 		goto out;
 	sqlite3_bind_int64(st, 1, max > INT64_MAX ? INT64_MAX : (int64_t)max);

@@ -163,6 +163,15 @@ struct poll {
 	struct jic_client *c;
 	struct jic_reply r;
 	char next[sizeof(((struct jic_sync_page *)0)->next)];
+	/* The added_after of the query being paged: a next token is an offset
+	 * into that query, so every request that follows next repeats it. */
+	char query_after[JIC_TIME_LEN];
+	int64_t last_us; /* X-TAXII-Date-Added-Last of the latest page; INT64_MIN none */
+	/* The pull's row as this poll last read or wrote it: each write is
+	 * conditional on it, so the poll of a pull removed (and perhaps added
+	 * again) meanwhile writes nothing. */
+	struct jic_pull was;
+	int gone;          /* the row is no longer was: the poll ends, writing nothing */
 	int64_t remaining; /* X-JIC-Remaining of the first page, -1 unknown */
 	int64_t since;     /* objects in the pages after the first */
 	unsigned pages;
@@ -227,10 +236,10 @@ static enum jic_rc build_target(struct poll *p, struct jic_buf *t)
 	if (rc == JIC_OK)
 		rc = jic_buf_addf(t, "/objects/?limit=%u&match%%5Bversion%%5D=all",
 		                  p->w->e->o.page_limit);
-	if (rc == JIC_OK && p->pull->cursor[0]) {
+	if (rc == JIC_OK && p->query_after[0]) {
 		rc = jic_buf_adds(t, "&added_after=");
 		if (rc == JIC_OK)
-			rc = jic_sync_escape(t, p->pull->cursor);
+			rc = jic_sync_escape(t, p->query_after);
 	}
 	if (rc == JIC_OK && p->next[0]) {
 		rc = jic_buf_adds(t, "&next=");
@@ -292,33 +301,53 @@ static enum jic_rc check_reply(const struct jic_reply *r, struct jic_diag *d)
 	return JIC_OK;
 }
 
-/* Moves the cursor to the page's X-TAXII-Date-Added-Last. A page announcing
- * more must move it forward, or paging would never end. */
+/* Whether a page's X-TAXII-Date-Added-Last (new_us) keeps paging finite: not
+ * before the previous page's (an equal one is objects sharing a date_added),
+ * past the query's added_after on the poll's first page, and, for a source
+ * that pages without next (each page a new query from the cursor), past the
+ * previous page's, since that query would otherwise repeat itself. */
+static int in_order(const struct poll *p, const struct jic_sync_page *pg, int64_t new_us)
+{
+	int64_t start_us = INT64_MIN;
+
+	if (p->last_us != INT64_MIN)
+		return new_us > p->last_us || (new_us == p->last_us && pg->next[0]);
+	if (p->query_after[0] && jic_time_parse(p->query_after, &start_us) != JIC_OK)
+		start_us = INT64_MIN;
+	return new_us > start_us;
+}
+
+/* Moves the stored cursor after a kept page. While the query has more, it
+ * stops one microsecond before the page's X-TAXII-Date-Added-Last: objects
+ * not fetched yet may share that date_added and added_after is exclusive, so
+ * a poll cut here resumes with them (the page's own objects at that date come
+ * again and are stored once). When the query ends, it takes Last itself. */
 static enum jic_rc advance(struct poll *p, const struct jic_sync_page *pg, struct jic_diag *d)
 {
 	const char *last = p->r.added_last;
-	int64_t new_us = 0, old_us = INT64_MIN;
+	int64_t new_us = INT64_MIN, to_us, old_us = INT64_MIN;
 
-	if (!last[0]) {
-		if (pg->more)
-			return jic_fail(d, JIC_ENET,
-			                "the peer announces more pages without "
-			                "X-TAXII-Date-Added-Last; pagination would not end");
-		return JIC_OK;
-	}
-	if (jic_time_parse(last, &new_us) != JIC_OK)
+	if (!last[0] && pg->more)
+		return jic_fail(d, JIC_ENET,
+		                "the peer announces more pages without "
+		                "X-TAXII-Date-Added-Last; pagination would not end");
+	if (last[0] && jic_time_parse(last, &new_us) != JIC_OK)
 		return jic_fail(d, JIC_ENET,
 		                "the peer's X-TAXII-Date-Added-Last is not a timestamp");
+	if (last[0] && !in_order(p, pg, new_us) && pg->more)
+		return jic_fail(d, JIC_ENET,
+		                "the peer's X-TAXII-Date-Added-Last goes back or does "
+		                "not advance; pagination would not end");
+	/* A last page out of order moves nothing: the cursor never goes back. */
+	if (last[0] && in_order(p, pg, new_us))
+		p->last_us = new_us;
+	if (p->last_us == INT64_MIN)
+		return JIC_OK;
+	to_us = pg->more ? p->last_us - 1 : p->last_us;
 	if (p->pull->cursor[0] && jic_time_parse(p->pull->cursor, &old_us) != JIC_OK)
 		old_us = INT64_MIN;
-	if (new_us <= old_us) {
-		if (pg->more)
-			return jic_fail(d, JIC_ENET,
-			                "the peer's X-TAXII-Date-Added-Last does not "
-			                "advance; pagination would not end");
-		return JIC_OK;
-	}
-	snprintf(p->pull->cursor, sizeof(p->pull->cursor), "%s", last);
+	if (to_us > old_us)
+		jic_time_format(to_us, p->pull->cursor);
 	return JIC_OK;
 }
 
@@ -338,6 +367,7 @@ static enum jic_rc keep_page(struct poll *p, struct jic_sync_page *pg, struct ji
 {
 	struct jic_sync_engine *e = p->w->e;
 	struct jic_pull before = *p->pull;
+	int64_t last_before = p->last_us;
 	struct jic_diag sub = {0};
 	enum jic_rc rc;
 
@@ -361,9 +391,9 @@ static enum jic_rc keep_page(struct poll *p, struct jic_sync_page *pg, struct ji
 			p->pull->behind = p->remaining > p->since ? p->remaining - p->since : 0;
 		if (!pg->more)
 			succeeded(p->pull);
-		rc = jic_store_pull_update(p->s, p->pull, d);
-		if (rc == JIC_ENOTFOUND) /* the peer was removed meanwhile: keep the page */
-			rc = JIC_OK;
+		rc = jic_store_pull_update(p->s, &p->was, p->pull, d);
+		/* Removed or replaced meanwhile: the page goes with the cursor. */
+		p->gone = rc == JIC_ENOTFOUND;
 	}
 	if (rc == JIC_OK)
 		rc = jic_store_commit(p->s, d);
@@ -371,8 +401,10 @@ static enum jic_rc keep_page(struct poll *p, struct jic_sync_page *pg, struct ji
 		jic_store_rollback(p->s);
 	if (rc != JIC_OK) {
 		*p->pull = before;
+		p->last_us = last_before;
 		return rc;
 	}
+	p->was = *p->pull;
 	p->pages++;
 	return JIC_OK;
 }
@@ -407,6 +439,10 @@ static enum jic_rc one_page(struct poll *p, int *more, struct jic_diag *d)
 		goto out;
 	}
 	snprintf(p->next, sizeof(p->next), "%s", pg.next);
+	/* Without next, the source pages by added_after alone: the next
+	 * request is a new query from the cursor. */
+	if (!pg.next[0])
+		snprintf(p->query_after, sizeof(p->query_after), "%s", p->pull->cursor);
 	*more = 1;
 out:
 	jic_buf_fini(&t);
@@ -417,7 +453,8 @@ static void save(struct poll *p)
 {
 	struct jic_diag d = {0};
 
-	if (jic_store_pull_update(p->s, p->pull, &d) != JIC_OK && d.rc != JIC_ENOTFOUND)
+	if (!p->gone && jic_store_pull_update(p->s, &p->was, p->pull, &d) != JIC_OK &&
+	    d.rc != JIC_ENOTFOUND)
 		jic_log(JIC_LOG_WARN, "sync: %s/%s: cannot record the pull: %s", p->peer->id,
 		        p->pull->remote_collection, d.msg);
 }
@@ -443,6 +480,20 @@ static enum jic_rc pages(struct poll *p, struct jic_diag *d)
 	return rc;
 }
 
+/* Records the attempt on the pull's row, if the row is still the one listed.
+ * From then on the row holds this poll's attempt time, which a pull added
+ * again would not, so every later write of the poll can tell its row. */
+static enum jic_rc claim(struct poll *p, struct jic_diag *d)
+{
+	enum jic_rc rc;
+
+	rc = jic_store_pull_update(p->s, &p->was, p->pull, d);
+	if (rc == JIC_OK)
+		p->was = *p->pull;
+	p->gone = rc == JIC_ENOTFOUND;
+	return rc;
+}
+
 /* Polls one pull to its end. Each page records its own progress, and the
  * last one the success; a failure is recorded here. */
 static void poll_pull(struct worker *w, struct jic_store *s, const struct jic_peer *peer,
@@ -458,12 +509,20 @@ static void poll_pull(struct worker *w, struct jic_store *s, const struct jic_pe
 	p.peer = peer;
 	p.pull = pull;
 	p.remaining = -1;
+	p.last_us = INT64_MIN;
+	snprintf(p.query_after, sizeof(p.query_after), "%s", pull->cursor);
 	jic_sync_reply_init(&p.r);
+	p.was = *pull;
 	pull->last_attempt_us = jic_time_now_us();
-	rc = open_client(&p, &d);
+	rc = claim(&p, &d);
+	if (rc == JIC_OK)
+		rc = open_client(&p, &d);
 	if (rc == JIC_OK)
 		rc = pages(&p, &d);
-	if (rc != JIC_OK && stopped(w)) {
+	if (p.gone) {
+		jic_log(JIC_LOG_INFO, "sync: %s/%s: %s; nothing of this poll kept", peer->id,
+		        pull->remote_collection, d.msg);
+	} else if (rc != JIC_OK && stopped(w)) {
 		/* Not the peer's failure: the poll resumes from the cursor next time. */
 		jic_log(JIC_LOG_INFO, "sync: %s/%s: %s", peer->id, pull->remote_collection, d.msg);
 		save(&p);

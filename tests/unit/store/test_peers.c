@@ -124,9 +124,9 @@ static void test_pulls(void **state)
 	p.pulled = 1234;
 	p.behind = 7;
 	p.failures = 3;
-	assert_int_equal(jic_store_pull_update(f->s, &p, &d), JIC_OK);
+	assert_int_equal(jic_store_pull_update(f->s, NULL, &p, &d), JIC_OK);
 	pull_make(&p, "hq", "remote-9", "");
-	assert_int_equal(jic_store_pull_update(f->s, &p, &d), JIC_ENOTFOUND);
+	assert_int_equal(jic_store_pull_update(f->s, NULL, &p, &d), JIC_ENOTFOUND);
 
 	assert_int_equal(jic_store_pull_list(f->s, NULL, &list, &n, &d), JIC_OK);
 	assert_int_equal(n, 3);
@@ -164,6 +164,59 @@ static void conflict_insert(const char *path, const char *sql)
 	sqlite3_busy_timeout(db, 5000);
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
+}
+
+/* A write conditional on the row a poll started from: a pull removed and
+ * added again meanwhile is left alone. */
+static void test_pull_update_was(void **state)
+{
+	struct fx *f = *state;
+	static const uint8_t box[] = {9};
+	struct jic_diag d = {0};
+	struct jic_pull was, p, *list = NULL;
+	struct jic_peer peer;
+	size_t n = 0;
+
+	peer_make(&peer, "hq");
+	assert_int_equal(jic_store_peer_add(f->s, &peer, box, 1, &d), JIC_OK);
+	pull_make(&was, "hq", "remote-1", COLL_A);
+	assert_int_equal(jic_store_pull_add(f->s, &was, &d), JIC_OK);
+	was.behind = -1;
+
+	/* The poll claims the row, then writes a page's cursor. */
+	p = was;
+	p.last_attempt_us = 1000;
+	assert_int_equal(jic_store_pull_update(f->s, &was, &p, &d), JIC_OK);
+	was = p;
+	snprintf(p.cursor, sizeof(p.cursor), "2024-01-01T00:00:00.000001Z");
+	p.pulled = 2;
+	assert_int_equal(jic_store_pull_update(f->s, &was, &p, &d), JIC_OK);
+	was = p;
+
+	/* Removed and added again: the old poll's next page finds another row. */
+	assert_int_equal(jic_store_pull_remove(f->s, "hq", "remote-1", &d), JIC_OK);
+	pull_make(&p, "hq", "remote-1", COLL_A);
+	assert_int_equal(jic_store_pull_add(f->s, &p, &d), JIC_OK);
+	p = was;
+	snprintf(p.cursor, sizeof(p.cursor), "2024-01-01T00:00:00.000009Z");
+	p.pulled = 4;
+	assert_int_equal(jic_store_pull_update(f->s, &was, &p, &d), JIC_ENOTFOUND);
+	assert_non_null(strstr(d.msg, "removed"));
+	assert_int_equal(jic_store_pull_list(f->s, "hq", &list, &n, &d), JIC_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].cursor, "");
+	assert_int_equal(list[0].pulled, 0);
+	assert_int_equal(list[0].last_attempt_us, 0);
+	free(list);
+
+	/* Added again into another collection, with the same (empty) state as
+	 * an unpolled pull: still another row. */
+	pull_make(&was, "hq", "remote-1", COLL_B);
+	p = was;
+	p.last_attempt_us = 2000;
+	assert_int_equal(jic_store_pull_update(f->s, &was, &p, &d), JIC_ENOTFOUND);
+	pull_make(&was, "hq", "remote-1", COLL_A);
+	assert_int_equal(jic_store_pull_update(f->s, &was, &p, &d), JIC_OK);
 }
 
 static void test_conflicts(void **state)
@@ -206,6 +259,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_peer_crud, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_pulls, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_pull_update_was, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_conflicts, fx_setup, fx_teardown),
 	};
 

@@ -464,7 +464,8 @@ static void test_pull_pages(void **state)
 	assert_non_null(strstr(r, "X-JIC-Provenance: 1\r\n"));
 	assert_non_null(strstr(r, "X-JIC-Count: 1\r\n"));
 	r = f->sv.req[1];
-	assert_non_null(strstr(r, "&added_after=2024-01-01T00%3A00%3A00.000001Z&next=p2 "));
+	/* The poll started with no cursor: next alone, no added_after. */
+	assert_non_null(strstr(r, "match%5Bversion%5D=all&next=p2 "));
 	assert_non_null(strstr(r, "X-JIC-Provenance: 1\r\n"));
 	assert_null(strstr(r, "X-JIC-Count"));
 
@@ -478,6 +479,198 @@ static void test_pull_pages(void **state)
 	assert_int_equal(p.pulled, 3);
 	assert_int_equal(p.behind, 0);
 	assert_int_equal(stored(f), 3);
+}
+
+/* ---- a source whose next is an offset into its query, as TAXII allows ---- */
+
+enum dataset { D_DISTINCT, D_TIES, D_CUT };
+
+/* The objects of each data set: object n has date_added 2024-01-01 plus
+ * added[n - 1] microseconds. */
+static const int64_t added_distinct[] = {1, 2, 3, 4, 5, 6, 0};
+static const int64_t added_ties[] = {1, 2, 2, 2, 3, 0};
+static const int64_t added_cut[] = {1, 2, 2, 3, 0};
+#define BASE_US 1704067200000000LL /* 2024-01-01T00:00:00Z */
+
+/* The value of query parameter key in the request line, decoded; "" absent. */
+static void query_param(const char *req, const char *key, char *out, size_t cap)
+{
+	const char *end = strstr(req, " HTTP/"), *v = strstr(req, key);
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (!v || (end && v > end))
+		return;
+	for (v += strlen(key); *v && *v != '&' && *v != ' ' && n + 1 < cap; v++) {
+		if (v[0] == '%' && v[1] == '3' && v[2] == 'A') {
+			out[n++] = ':';
+			v += 2;
+		} else {
+			out[n++] = *v;
+		}
+	}
+	out[n] = '\0';
+}
+
+static char *reply_offsets(struct server *sv, const char *req, int i, enum mode *mode)
+{
+	const int64_t *added = sv->script == D_TIES  ? added_ties
+	                       : sv->script == D_CUT ? added_cut
+	                                             : added_distinct;
+	char after_s[64], next_s[32], body[2048], hdr[256], first[JIC_TIME_LEN], last[JIC_TIME_LEN];
+	int64_t after = 0;
+	int match[8], n = 0, off, end, len = 0;
+
+	(void)mode;
+	if (sv->script == D_CUT && i == 1)
+		return http(500, "application/taxii+json;version=2.1", "", "{}");
+	query_param(req, "added_after=", after_s, sizeof(after_s));
+	query_param(req, "&next=", next_s, sizeof(next_s));
+	if (after_s[0] && jic_time_parse(after_s, &after) == JIC_OK)
+		after -= BASE_US;
+	for (int k = 0; added[k]; k++)
+		if (!after_s[0] || added[k] > after)
+			match[n++] = k;
+	off = next_s[0] ? atoi(next_s) : 0;
+	end = off + 2 < n ? off + 2 : n;
+	len = snprintf(body, sizeof(body), "{\"more\":%s,", end < n ? "true" : "false");
+	if (end < n)
+		len += snprintf(body + len, sizeof(body) - (size_t)len, "\"next\":\"%d\",", end);
+	len += snprintf(body + len, sizeof(body) - (size_t)len, "\"objects\":[");
+	for (int k = off; k < end; k++)
+		len += snprintf(body + len, sizeof(body) - (size_t)len, "%s%s", k > off ? "," : "",
+		                obj(match[k] + 1, 1));
+	snprintf(body + len, sizeof(body) - (size_t)len, "]}");
+	hdr[0] = '\0';
+	if (off < end) {
+		jic_time_format(BASE_US + added[match[off]], first);
+		jic_time_format(BASE_US + added[match[end - 1]], last);
+		snprintf(hdr, sizeof(hdr),
+		         "X-TAXII-Date-Added-First: %s\r\nX-TAXII-Date-Added-Last: %s\r\n", first,
+		         last);
+	}
+	return http(200, "application/taxii+json;version=2.1", hdr, body);
+}
+
+static void offsets_start(struct fx *f, enum dataset ds)
+{
+	f->sv.reply = reply_offsets;
+	f->sv.script = (int)ds;
+	server_start(&f->sv);
+	add_peer(f, "hq", f->sv.port);
+	engine_start(f, 10000, 0, 0);
+}
+
+/* next belongs to the query it came from: a poll asks every page with the
+ * added_after it started with, or an offset-paging source skips objects. */
+static void test_next_keeps_query(void **state)
+{
+	struct fx *f = *state;
+	struct jic_pull p;
+
+	offsets_start(f, D_DISTINCT);
+	wait_attempt(f, 0, &p);
+	assert_string_equal(p.last_error, "");
+	assert_int_equal(stored(f), 6);
+	assert_string_equal(p.cursor, "2024-01-01T00:00:00.000006Z");
+	assert_int_equal(n_requests(&f->sv), 3);
+	for (int i = 0; i < 3; i++)
+		assert_null(strstr(f->sv.req[i], "added_after="));
+	assert_non_null(strstr(f->sv.req[1], "&next=2 "));
+	assert_non_null(strstr(f->sv.req[2], "&next=4 "));
+
+	/* A later poll starts from the cursor and keeps it while it pages. */
+	jic_sync_now(f->e);
+	wait_attempt(f, p.last_attempt_us, &p);
+	assert_non_null(strstr(f->sv.req[3], "&added_after=2024-01-01T00%3A00%3A00.000006Z "));
+	assert_int_equal(stored(f), 6);
+}
+
+/* Objects sharing a date_added across pages: a Last equal to the previous
+ * page's is no endless paging. */
+static void test_ties_across_pages(void **state)
+{
+	struct fx *f = *state;
+	struct jic_pull p;
+
+	offsets_start(f, D_TIES);
+	wait_attempt(f, 0, &p);
+	assert_string_equal(p.last_error, "");
+	assert_int_equal(stored(f), 5);
+	assert_int_equal(p.pulled, 5);
+	assert_string_equal(p.cursor, "2024-01-01T00:00:00.000003Z");
+}
+
+/* A poll cut after a page whose last date_added the next page shares: the
+ * cursor stays before that date, so the next poll fetches the rest of it
+ * (and the page's own objects again, stored once). */
+static void test_ties_interrupted(void **state)
+{
+	struct fx *f = *state;
+	struct jic_pull p;
+
+	offsets_start(f, D_CUT);
+	wait_attempt(f, 0, &p);
+	assert_non_null(strstr(p.last_error, "HTTP 500"));
+	assert_int_equal(stored(f), 2);
+	assert_string_equal(p.cursor, "2024-01-01T00:00:00.000001Z");
+	jic_sync_now(f->e);
+	wait_attempt(f, p.last_attempt_us, &p);
+	assert_string_equal(p.last_error, "");
+	assert_int_equal(stored(f), 4);
+	assert_int_equal(p.pulled, 4);
+	assert_string_equal(p.cursor, "2024-01-01T00:00:00.000003Z");
+}
+
+/* ---- a pull removed and added again while it is polled ---- */
+
+static char replace_db[128];
+
+/* Before answering the first request, removes the pull and adds it again
+ * through a connection of its own, as an admin would meanwhile. */
+static char *reply_replaced(struct server *sv, const char *req, int i, enum mode *mode)
+{
+	struct jic_store *s = NULL;
+	struct jic_pull pl = {0};
+
+	if (i == 0) {
+		snprintf(pl.peer_id, sizeof(pl.peer_id), "hq");
+		snprintf(pl.remote_collection, sizeof(pl.remote_collection), "remote coll");
+		snprintf(pl.local_collection, sizeof(pl.local_collection), "%s", COLL);
+		if (jic_store_open(replace_db, &s, NULL) != JIC_OK ||
+		    jic_store_pull_remove(s, "hq", "remote coll", NULL) != JIC_OK ||
+		    jic_store_pull_add(s, &pl, NULL) != JIC_OK)
+			fprintf(stderr, "cannot replace the pull\n");
+		jic_store_close(s);
+	}
+	return reply_offsets(sv, req, i, mode);
+}
+
+/* The old poll's page and cursor go with its row: the pull added again
+ * starts from the beginning, in a poll of its own. */
+static void test_pull_replaced(void **state)
+{
+	struct fx *f = *state;
+	struct jic_pull p;
+
+	snprintf(replace_db, sizeof(replace_db), "%s", f->path);
+	f->sv.reply = reply_replaced;
+	f->sv.script = D_DISTINCT;
+	server_start(&f->sv);
+	add_peer(f, "hq", f->sv.port);
+	engine_start(f, 10000, 0, 0);
+	for (int i = 0; i < 2000 && n_requests(&f->sv) == 0; i++)
+		usleep(10000);
+	jic_sync_now(f->e);
+	wait_attempt(f, 0, &p);
+	assert_string_equal(p.last_error, "");
+	/* The old poll asked for one page only; the next request starts anew. */
+	assert_int_equal(n_requests(&f->sv), 4);
+	assert_null(strstr(f->sv.req[1], "next="));
+	assert_null(strstr(f->sv.req[1], "added_after="));
+	assert_int_equal(stored(f), 6);
+	assert_int_equal(p.pulled, 6);
+	assert_string_equal(p.cursor, "2024-01-01T00:00:00.000006Z");
 }
 
 /* ---- bad answers: each refused, nothing stored, the cursor kept ---- */
@@ -531,8 +724,11 @@ static char *reply_bad(struct server *sv, const char *req, int i, enum mode *mod
 		           "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
 		           i % 60, strlen(body), body);
 	case S_NO_ADVANCE:
+		/* Last goes back after the first page. */
 		return http(200, "application/taxii+json;version=2.1",
-		            "X-TAXII-Date-Added-Last: " T1 "\r\n", body);
+		            i == 0 ? "X-TAXII-Date-Added-Last: " T3 "\r\n"
+		                   : "X-TAXII-Date-Added-Last: " T1 "\r\n",
+		            body);
 	case S_TRICKLE:
 		*mode = TRICKLE;
 		return http(200, "application/taxii+json;version=2.1", "", "{\"objects\":[]}");
@@ -584,9 +780,10 @@ static void test_same_next(void **state)
 	struct jic_pull p;
 
 	run_bad(f, S_SAME_NEXT, 10000, "same next twice");
+	/* more was announced: the cursor stops just before the page's Last */
 	get_pull(f, &p);
 	assert_int_equal(stored(f), 2);
-	assert_string_equal(p.cursor, "2024-01-01T00:00:01.000000Z");
+	assert_string_equal(p.cursor, "2024-01-01T00:00:00.999999Z");
 	assert_int_equal(p.pulled, 2);
 }
 
@@ -595,9 +792,10 @@ static void test_no_advance(void **state)
 	struct fx *f = *state;
 	struct jic_pull p;
 
-	run_bad(f, S_NO_ADVANCE, 10000, "does not advance");
+	run_bad(f, S_NO_ADVANCE, 10000, "goes back");
 	get_pull(f, &p);
-	assert_string_equal(p.cursor, T1);
+	/* more was announced: the cursor stops just before the first page's Last */
+	assert_string_equal(p.cursor, T2);
 	/* the second page is refused with its cursor: nothing of it stays */
 	assert_int_equal(stored(f), 1);
 }
@@ -1018,6 +1216,10 @@ int main(void)
 	    cmocka_unit_test(test_opts),
 	    cmocka_unit_test(test_backoff_cap),
 	    T(test_pull_pages),
+	    T(test_next_keeps_query),
+	    T(test_ties_across_pages),
+	    T(test_ties_interrupted),
+	    T(test_pull_replaced),
 	    T(test_redirect),
 	    T(test_content_type),
 	    T(test_status),
