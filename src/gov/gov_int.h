@@ -45,12 +45,19 @@ enum jic_rc gov_retract(const struct jic_req *req, const struct gov_route *rt,
  * coalition is the charter entry's hash (hex), charter_act the charter act
  * (its name_en, name_ar), doc the statement version D, rule the publish rule,
  * signatures [{"signer","signed_at","key","signature"}] in the order given,
- * published_us the publishing entry's time. Deterministic: the same input
+ * publication the publishing log entry (its at is the report's time; the
+ * report carries it whole, so that its HQ seal can be checked offline).
+ * Deterministic: the same input
  * gives the same objects on every node. JIC_EINVAL when an input is
  * malformed. Thread-safe, no I/O. */
 enum jic_rc gov_statement_objects(const char *coalition, const json_t *charter_act,
                                   const json_t *doc, const char *rule, const json_t *signatures,
-                                  int64_t published_us, json_t **objects, struct jic_diag *d);
+                                  const json_t *publication, json_t **objects, struct jic_diag *d);
+/* JIC_OK when sig_text is pk's Ed25519 signature of v's canonical bytes;
+ * JIC_EINVAL when it is no signature, JIC_EUNPROC when it does not verify,
+ * the message naming what. Thread-safe. */
+enum jic_rc gov_verify_sig(const json_t *v, const char *sig_text, const uint8_t pk[32],
+                           const char *what, struct jic_diag *d);
 /* GET /jic/v1/archive: a signed bundle of everything the caller may read. */
 enum jic_rc gov_archive(const struct jic_req *req, const struct gov_route *rt,
                         struct jic_resp *resp, struct jic_diag *d);

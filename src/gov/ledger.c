@@ -74,9 +74,8 @@ static enum jic_rc hash_of(const json_t *v, char **canon, size_t *len, char hash
 	return JIC_OK;
 }
 
-/* 1 when sig_text is pk's signature of v's canonical bytes. */
-static enum jic_rc verify_sig(const json_t *v, const char *sig_text, const uint8_t pk[32],
-                              const char *what, struct jic_diag *d)
+enum jic_rc gov_verify_sig(const json_t *v, const char *sig_text, const uint8_t pk[32],
+                           const char *what, struct jic_diag *d)
 {
 	uint8_t sig[JIC_SIG_LEN];
 	char *canon = NULL;
@@ -145,13 +144,13 @@ static enum jic_rc step(struct gov_state *st, const json_t *e, int verify, char 
 		}
 		json_object_del(bare, "hq_sig");
 		if (rc == JIC_OK)
-			rc = verify_sig(bare, json_string_value(json_object_get(e, "hq_sig")), pk,
-			                "the HQ signature", d);
+			rc = gov_verify_sig(bare, json_string_value(json_object_get(e, "hq_sig")),
+			                    pk, "the HQ signature", d);
 		if (rc == JIC_OK)
 			rc = gov_state_act_key(st, act, pk, d);
 		if (rc == JIC_OK)
-			rc = verify_sig(act, json_string_value(json_object_get(e, "sig")), pk,
-			                "the act's signature", d);
+			rc = gov_verify_sig(act, json_string_value(json_object_get(e, "sig")), pk,
+			                    "the act's signature", d);
 		if (rc != JIC_OK)
 			goto out;
 	}
@@ -312,20 +311,28 @@ static enum jic_rc public_collection(struct jic_store *s, const struct gov_state
 	return rc;
 }
 
+/* The statement's objects, the publishing entry (canon, its canonical JSON)
+ * carried in the report, into the public collection. */
 static enum jic_rc publish(struct jic_store *s, const struct gov_state *st,
-                           const struct gov_statement *stm, struct jic_diag *d)
+                           const struct gov_statement *stm, const char *canon, size_t len,
+                           struct jic_diag *d)
 {
 	const struct gov_version *v = &stm->v[stm->published_version - 1];
 	struct jic_obj_in in[3];
 	enum jic_put_outcome outcome[3];
 	char *text[3] = {NULL, NULL, NULL}, coll[JIC_UUID_LEN];
-	json_t *objs = NULL;
-	enum jic_rc rc;
+	json_t *objs = NULL, *entry;
+	enum jic_rc rc = JIC_OK;
 	size_t i, n;
 
-	rc = gov_statement_objects(st->coalition, st->charter, v->doc,
-	                           gov_rule_name(st->rules[GOV_PUBLISH]), v->sigs,
-	                           stm->published_us, &objs, d);
+	entry = json_loadb(canon, len, 0, NULL);
+	if (!entry)
+		rc = jic_fail(d, JIC_ENOMEM, "out of memory");
+	if (rc == JIC_OK)
+		rc = gov_statement_objects(st->coalition, st->charter, v->doc,
+		                           gov_rule_name(st->rules[GOV_PUBLISH]), v->sigs, entry,
+		                           &objs, d);
+	json_decref(entry);
 	if (rc != JIC_OK)
 		goto out;
 	n = json_array_size(objs);
@@ -363,7 +370,8 @@ out:
 }
 
 static enum jic_rc carry_out(struct jic_store *s, const struct gov_state *st,
-                             const struct gov_effect *fx, struct jic_diag *d)
+                             const struct gov_effect *fx, const char *canon, size_t len,
+                             struct jic_diag *d)
 {
 	static const enum jic_member_status map[] = {
 	    [GOV_ACTIVE] = JIC_MEMBER_ACTIVE,
@@ -399,7 +407,7 @@ static enum jic_rc carry_out(struct jic_store *s, const struct gov_state *st,
 			rc = jic_store_dissolve(s, st->at_us, d);
 			break;
 		case GOV_FX_PUBLISH:
-			rc = publish(s, st, &st->st[idx], d);
+			rc = publish(s, st, &st->st[idx], canon, len, d);
 			break;
 		}
 	}
@@ -413,13 +421,13 @@ static enum jic_rc commit_entry(struct jic_store *s, const struct gov_state *st,
 	enum jic_rc rc = jic_store_gov_append(s, st->seq, st->hash, canon, len, d);
 
 	if (rc == JIC_OK)
-		rc = carry_out(s, st, fx, d);
+		rc = carry_out(s, st, fx, canon, len, d);
 	return rc;
 }
 
 /* ---- sequencing at the HQ ---- */
 
-/* sig_text: sk's signature of v's canonical bytes (the mirror of verify_sig). */
+/* sig_text: sk's signature of v's canonical bytes (the mirror of gov_verify_sig). */
 static enum jic_rc sign_canonical(const json_t *v, const uint8_t *sk,
                                   char sig_text[JIC_SIG_TEXT_LEN], struct jic_diag *d)
 {

@@ -1497,7 +1497,11 @@ json_t *gov_state_keys_json(const struct gov_state *st, int64_t now_us)
 			}
 		}
 	}
-	return json_pack("{s:s, s:o, s:o}", "coalition", st->coalition, "members", arr, "chairs",
+	/* The HQ key seals each publication, the charter's publish rule is the
+	 * one a statement must meet: neither is the report's to say. */
+	return json_pack("{s:s, s:s, s:{s:s}, s:o, s:o}", "coalition", st->coalition, "hq_key",
+	                 json_string_value(json_object_get(st->charter, "hq_key")), "rules",
+	                 "publish", gov_rule_name(st->rules[GOV_PUBLISH]), "members", arr, "chairs",
 	                 gov_chairs_json(st, now_us));
 }
 

@@ -225,37 +225,35 @@ out:
 	return rc;
 }
 
-enum jic_rc gov_statement_objects(const char *coalition, const json_t *charter_act,
-                                  const json_t *doc, const char *rule, const json_t *signatures,
-                                  int64_t published_us, json_t **objects, struct jic_diag *d)
+/* The report of statement version doc, published by entry publication (its
+ * time is the report's): a new object in *rep. Verification builds it again
+ * from what a report carries, so both sides come from this one function. */
+static enum jic_rc report_build(const char *coalition, const json_t *doc, const char *rule,
+                                const json_t *signatures, const json_t *publication, json_t **rep,
+                                struct jic_diag *d)
 {
-	char iid[ID_MAX], xid[ID_MAX], rid[ID_MAX], ts[JIC_TIME_LEN], ts0[JIC_TIME_LEN];
-	const char *name_en, *name_ar, *chartered;
-	int64_t chartered_us;
+	char iid[ID_MAX], xid[ID_MAX], rid[ID_MAX], ts[JIC_TIME_LEN];
+	const char *at = json_string_value(json_object_get(publication, "at"));
 	char *name = NULL, *desc = NULL;
-	json_t *sigs = NULL, *ident = NULL, *ext = NULL, *rep = NULL, *arr = NULL;
+	json_t *sigs = NULL;
 	struct doc_text t = {0};
+	int64_t at_us;
 	enum jic_rc rc;
 
-	*objects = NULL;
-	name_en = json_string_value(json_object_get(charter_act, "name_en"));
-	name_ar = json_string_value(json_object_get(charter_act, "name_ar"));
-	chartered = json_string_value(json_object_get(charter_act, "at"));
+	*rep = NULL;
 	rc = doc_read(doc, &t, d);
 	if (rc != JIC_OK)
 		goto out;
-	if (!coalition || !name_en || !name_ar || !chartered ||
-	    jic_time_parse(chartered, &chartered_us) != JIC_OK) {
-		rc = jic_fail(d, JIC_EINVAL,
-		              "the coalition or its charter's names or time are missing");
-		goto out;
-	}
-	if (strcmp(coalition, t.coalition) != 0) {
+	if (!coalition || strcmp(coalition, t.coalition) != 0) {
 		rc = jic_fail(d, JIC_EINVAL, "the statement names another coalition");
 		goto out;
 	}
 	if (!rule_known(rule)) {
 		rc = jic_fail(d, JIC_EINVAL, "unknown rule '%s'", rule ? rule : "");
+		goto out;
+	}
+	if (!at || jic_time_parse(at, &at_us) != JIC_OK) {
+		rc = jic_fail(d, JIC_EINVAL, "the publishing entry has no valid \"at\"");
 		goto out;
 	}
 	rc = identity_id(coalition, iid, d);
@@ -271,12 +269,57 @@ enum jic_rc gov_statement_objects(const char *coalition, const json_t *charter_a
 		rc = signatures_copy(signatures, &sigs, d);
 	if (rc != JIC_OK)
 		goto out;
-	time_ms(published_us, ts);
+	time_ms(at_us, ts);
+	*rep = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:[s], s:[s], s:s,"
+	                 " s:{s:{s:s, s:o, s:s, s:O, s:o}}}",
+	                 "type", "report", "spec_version", "2.1", "id", rid, "created_by_ref", iid,
+	                 "created", ts, "modified", ts, "name", name, "description", desc,
+	                 "published", ts, "report_types", REPORT_TYPE, "object_refs", iid, "lang",
+	                 "ar", "extensions", xid, "extension_type", EXT_TYPE, "statement",
+	                 json_deep_copy(doc), "rule", rule, "signatures", sigs, "publication",
+	                 json_deep_copy(publication));
+	if (!*rep)
+		rc = jic_fail(
+		    d, JIC_EINVAL,
+		    "the statement's report could not be built (a text that is not UTF-8?)");
+out:
+	json_decref(sigs);
+	free(name);
+	free(desc);
+	return rc;
+}
+
+enum jic_rc gov_statement_objects(const char *coalition, const json_t *charter_act,
+                                  const json_t *doc, const char *rule, const json_t *signatures,
+                                  const json_t *publication, json_t **objects, struct jic_diag *d)
+{
+	char iid[ID_MAX], xid[ID_MAX], ts0[JIC_TIME_LEN];
+	const char *name_en, *name_ar, *chartered;
+	int64_t chartered_us;
+	json_t *ident = NULL, *ext = NULL, *rep = NULL;
+	enum jic_rc rc;
+
+	*objects = NULL;
+	name_en = json_string_value(json_object_get(charter_act, "name_en"));
+	name_ar = json_string_value(json_object_get(charter_act, "name_ar"));
+	chartered = json_string_value(json_object_get(charter_act, "at"));
+	if (!coalition || !name_en || !name_ar || !chartered ||
+	    jic_time_parse(chartered, &chartered_us) != JIC_OK) {
+		rc = jic_fail(d, JIC_EINVAL,
+		              "the coalition or its charter's names or time are missing");
+		goto out;
+	}
+	rc = report_build(coalition, doc, rule, signatures, publication, &rep, d);
+	if (rc == JIC_OK)
+		rc = identity_id(coalition, iid, d);
+	if (rc == JIC_OK)
+		rc = extension_id(xid, d);
+	if (rc != JIC_OK)
+		goto out;
 	/* The identity and the extension-definition never change, and STIX
 	 * forbids a new version to change created: both are dated by the
 	 * charter, so every publication re-adds the very same versions. */
 	time_ms(chartered_us, ts0);
-
 	ident = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "type", "identity",
 	                  "spec_version", "2.1", "id", iid, "created", ts0, "modified", ts0, "name",
 	                  name_en, "description", name_ar, "identity_class", "organization");
@@ -285,32 +328,17 @@ enum jic_rc gov_statement_objects(const char *coalition, const json_t *charter_a
 	                iid, "created", ts0, "modified", ts0, "name", EXT_NAME, "description",
 	                EXT_DESCRIPTION, "schema", EXT_SCHEMA, "version", "1.0", "extension_types",
 	                EXT_TYPE);
-	rep = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:[s], s:[s], s:s,"
-	                " s:{s:{s:s, s:o, s:s, s:O}}}",
-	                "type", "report", "spec_version", "2.1", "id", rid, "created_by_ref", iid,
-	                "created", ts, "modified", ts, "name", name, "description", desc,
-	                "published", ts, "report_types", REPORT_TYPE, "object_refs", iid, "lang",
-	                "ar", "extensions", xid, "extension_type", EXT_TYPE, "statement",
-	                json_deep_copy(doc), "rule", rule, "signatures", sigs);
-	if (!ident || !ext || !rep) {
-		rc = jic_fail(d, JIC_EINVAL,
-		              "the statement's objects could not be built "
-		              "(a text that is not UTF-8?)");
+	if (!ident || !ext) {
+		rc = jic_fail(d, JIC_EINVAL, "the coalition's names are not valid UTF-8");
 		goto out;
 	}
-	arr = json_pack("[O, O, O]", ident, ext, rep);
-	if (!arr) {
+	*objects = json_pack("[O, O, O]", ident, ext, rep);
+	if (!*objects)
 		rc = jic_fail(d, JIC_ENOMEM, "out of memory");
-		goto out;
-	}
-	*objects = arr;
 out:
-	json_decref(sigs);
 	json_decref(ident);
 	json_decref(ext);
 	json_decref(rep);
-	free(name);
-	free(desc);
 	return rc;
 }
 
@@ -396,46 +424,68 @@ static int required_has(const json_t *doc, const char *id)
 	return 0;
 }
 
-/* The report as built by gov_statement_objects: same ids, same texts. */
-static enum jic_rc report_matches(const json_t *rep, const struct doc_text *t,
-                                  const char *coalition, struct jic_diag *d)
+/* The publishing entry the report carries: sealed by the HQ key KEYS names,
+ * and publishing this very version of this statement. */
+static enum jic_rc publication_check(const json_t *pub, const json_t *kdoc, const json_t *doc,
+                                     struct jic_diag *d)
 {
-	const char *rep_id = json_string_value(json_object_get(rep, "id"));
-	const char *by = json_string_value(json_object_get(rep, "created_by_ref"));
-	const char *rname = json_string_value(json_object_get(rep, "name"));
-	const char *rdesc = json_string_value(json_object_get(rep, "description"));
-	char rid[ID_MAX], iid[ID_MAX];
-	char *name = NULL, *desc = NULL;
+	const char *hq_key = json_string_value(json_object_get(kdoc, "hq_key"));
+	const json_t *act = json_object_get(pub, "act");
+	const char *type = json_string_value(json_object_get(act, "type"));
+	const char *stm = json_string_value(json_object_get(act, "statement"));
+	const json_t *ver = json_object_get(act, "version");
+	uint8_t pk[JIC_SIGN_PK_LEN];
+	json_t *bare = NULL;
 	enum jic_rc rc;
 
-	if (strcmp(t->coalition, coalition) != 0) {
+	if (!hq_key || jic_crypto_pk_parse(hq_key, pk, NULL) != JIC_OK)
+		return jic_fail(d, JIC_EINVAL,
+		                "the keys file lacks a valid \"hq_key\": make it again with "
+		                "'jic charter keys'");
+	if (!json_is_object(pub) || !json_is_string(json_object_get(pub, "hq_sig")))
+		return jic_fail(d, JIC_EUNPROC, "the report carries no sealed publishing entry");
+	if (!type || strcmp(type, "statement.publish") != 0 || !stm ||
+	    strcmp(stm, json_string_value(json_object_get(doc, "statement"))) != 0 ||
+	    !json_is_integer(ver) ||
+	    json_integer_value(ver) != json_integer_value(json_object_get(doc, "version")))
+		return jic_fail(d, JIC_EUNPROC,
+		                "the report's publishing entry does not publish this statement "
+		                "version");
+	bare = json_copy((json_t *)pub);
+	if (!bare)
+		return jic_fail(d, JIC_ENOMEM, "out of memory");
+	json_object_del(bare, "hq_sig");
+	rc = gov_verify_sig(bare, json_string_value(json_object_get(pub, "hq_sig")), pk,
+	                    "the HQ seal of the publishing entry", d);
+	json_decref(bare);
+	return rc;
+}
+
+/* The report is exactly what its statement, rule, signatures and publishing
+ * entry make: no field added, dropped or changed. */
+static enum jic_rc report_exact(const json_t *rep, const char *coalition, const json_t *ext,
+                                struct jic_diag *d)
+{
+	json_t *want = NULL;
+	char *a = NULL, *b = NULL;
+	size_t na = 0, nb = 0;
+	enum jic_rc rc;
+
+	rc = report_build(coalition, json_object_get(ext, "statement"),
+	                  json_string_value(json_object_get(ext, "rule")),
+	                  json_object_get(ext, "signatures"), json_object_get(ext, "publication"),
+	                  &want, d);
+	if (rc == JIC_OK)
+		rc = jic_json_canonical(want, &a, &na, d);
+	if (rc == JIC_OK)
+		rc = jic_json_canonical(rep, &b, &nb, d);
+	if (rc == JIC_OK && (na != nb || memcmp(a, b, na) != 0))
 		rc = jic_fail(d, JIC_EUNPROC,
-		              "the statement is of coalition %.16s..., the keys of %.16s...",
-		              t->coalition, coalition);
-		goto out;
-	}
-	rc = report_id(coalition, t->statement, rid, d);
-	if (rc == JIC_OK)
-		rc = identity_id(coalition, iid, d);
-	if (rc == JIC_OK)
-		rc = join(t->title_ar, NAME_SEP, t->title_en, &name, d);
-	if (rc == JIC_OK)
-		rc = join(t->text_ar, TEXT_SEP, t->text_en, &desc, d);
-	if (rc != JIC_OK)
-		goto out;
-	if (!rep_id || strcmp(rep_id, rid) != 0)
-		rc = jic_fail(d, JIC_EUNPROC, "the report's id is not that of statement %s",
-		              t->statement);
-	else if (!by || strcmp(by, iid) != 0)
-		rc = jic_fail(d, JIC_EUNPROC, "the report is not created by the coalition");
-	else if (!rname || strcmp(rname, name) != 0)
-		rc = jic_fail(d, JIC_EUNPROC, "the report's name differs from the signed titles");
-	else if (!rdesc || strcmp(rdesc, desc) != 0)
-		rc = jic_fail(d, JIC_EUNPROC,
-		              "the report's description differs from the signed texts");
-out:
-	free(name);
-	free(desc);
+		              "the report differs from the one its statement, signatures and "
+		              "publication make (a field changed, added or removed)");
+	json_decref(want);
+	free(a);
+	free(b);
 	return rc;
 }
 
@@ -601,6 +651,23 @@ static enum jic_rc chair_signed(const json_t *chairs, const json_t *rep, const j
 	                member, published);
 }
 
+/* The rule the report claims is the charter's, as KEYS gives it. */
+static enum jic_rc rule_of_charter(const json_t *kdoc, const char *rule, struct jic_diag *d)
+{
+	const char *want =
+	    json_string_value(json_object_get(json_object_get(kdoc, "rules"), "publish"));
+
+	if (!rule_known(want))
+		return jic_fail(d, JIC_EINVAL,
+		                "the keys file lacks the charter's \"rules\".\"publish\": make it "
+		                "again with 'jic charter keys'");
+	if (strcmp(rule, want) != 0)
+		return jic_fail(d, JIC_EUNPROC,
+		                "the report claims rule %s, the charter's publish rule is %s", rule,
+		                want);
+	return JIC_OK;
+}
+
 /* consensus: every required member; majority: more than half of them. */
 static enum jic_rc rule_met(const json_t *doc, const char *rule, const json_t *sigs,
                             struct jic_diag *d)
@@ -670,10 +737,18 @@ enum jic_rc jic_gov_statement_verify(const char *report, size_t len, const char 
 		goto out;
 	}
 	rc = doc_read(doc, &t, d);
+	if (rc == JIC_OK && strcmp(t.coalition, coalition) != 0)
+		rc = jic_fail(d, JIC_EUNPROC,
+		              "the statement is of coalition %.16s..., the keys of %.16s...",
+		              t.coalition, coalition);
 	if (rc == JIC_OK)
 		rc = required_read(doc, d);
 	if (rc == JIC_OK)
-		rc = report_matches(rep, &t, coalition, d);
+		rc = rule_of_charter(kdoc, rule, d);
+	if (rc == JIC_OK)
+		rc = publication_check(json_object_get(ext, "publication"), kdoc, doc, d);
+	if (rc == JIC_OK)
+		rc = report_exact(rep, coalition, ext, d);
 	for (i = 0; rc == JIC_OK && i < json_array_size(sigs); i++)
 		rc = signature_check(doc, sigs, i, members, d);
 	if (rc == JIC_OK && strcmp(rule, "chair") == 0)

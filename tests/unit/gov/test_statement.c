@@ -29,6 +29,9 @@ struct kit {
 	uint8_t pk[N_MEMBERS][JIC_SIGN_PK_LEN];
 	uint8_t *sk[N_MEMBERS];
 	uint8_t other_pk[JIC_SIGN_PK_LEN];
+	uint8_t hq_pk[JIC_SIGN_PK_LEN];
+	uint8_t *hq_sk;
+	const char *rule; /* the charter's publish rule, as KEYS gives it */
 	json_t *charter;
 };
 
@@ -48,6 +51,10 @@ static int setup(void **state)
 	sk = (uint8_t *)jic_crypto_secret_new(JIC_SIGN_SK_LEN);
 	jic_crypto_sign_keypair(k->other_pk, sk);
 	jic_crypto_secret_free((char *)sk);
+	k->hq_sk = (uint8_t *)jic_crypto_secret_new(JIC_SIGN_SK_LEN);
+	assert_non_null(k->hq_sk);
+	jic_crypto_sign_keypair(k->hq_pk, k->hq_sk);
+	k->rule = "consensus";
 	k->charter = json_pack("{s:s, s:s, s:s, s:s}", "type", "charter", "name_en",
 	                       "Desert Coalition", "name_ar", "تحالف الصحراء", "at", CHARTERED);
 	*state = k;
@@ -61,6 +68,7 @@ static int teardown(void **state)
 
 	for (i = 0; i < N_MEMBERS; i++)
 		jic_crypto_secret_free((char *)k->sk[i]);
+	jic_crypto_secret_free((char *)k->hq_sk);
 	json_decref(k->charter);
 	free(k);
 	return 0;
@@ -106,16 +114,46 @@ static json_t *sign_all(struct kit *k, const json_t *doc, int n)
 	return sigs;
 }
 
-static json_t *objects_of(struct kit *k, const json_t *doc, const char *rule, json_t *sigs)
+/* The log entry publishing version version of stmt at at_us, sealed by the
+ * HQ key (the chair's own signature is the ledger's to check, not KEYS'). */
+static json_t *publication(struct kit *k, const char *stmt, int version, int64_t at_us)
 {
-	json_t *objs = NULL;
+	char at[JIC_TIME_LEN], sig_text[JIC_SIG_TEXT_LEN], *canon = NULL;
+	uint8_t sig[JIC_SIG_LEN];
+	size_t len = 0;
+	json_t *e;
+
+	jic_time_format(at_us, at);
+	e = json_pack("{s:i, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:i}, s:s}", "seq", 42, "prev",
+	              COALITION, "at", at, "act", "type", "statement.publish", "by", ids[0], "at",
+	              at, "nonce", "6b1f0a52-2c1e-4f0e-9d51-0c9f3f7c2a10", "statement", stmt,
+	              "version", version, "sig", "c2ln");
+	assert_non_null(e);
+	assert_int_equal(jic_json_canonical(e, &canon, &len, NULL), JIC_OK);
+	jic_crypto_sign(k->hq_sk, canon, len, sig);
+	free(canon);
+	jic_crypto_sig_format(sig, sig_text);
+	json_object_set_new(e, "hq_sig", json_string(sig_text));
+	return e;
+}
+
+static json_t *objects_at(struct kit *k, const json_t *doc, const char *rule, json_t *sigs,
+                          int64_t at_us)
+{
+	const char *stmt = json_string_value(json_object_get(doc, "statement"));
+	json_t *objs = NULL, *pub = publication(k, stmt, 1, at_us);
 	struct jic_diag d = {0};
 
-	if (gov_statement_objects(COALITION, k->charter, doc, rule, sigs, PUBLISHED_US, &objs,
-	                          &d) != JIC_OK)
+	if (gov_statement_objects(COALITION, k->charter, doc, rule, sigs, pub, &objs, &d) != JIC_OK)
 		fail_msg("objects: %s", d.msg);
 	assert_int_equal(json_array_size(objs), 3);
+	json_decref(pub);
 	return objs;
+}
+
+static json_t *objects_of(struct kit *k, const json_t *doc, const char *rule, json_t *sigs)
+{
+	return objects_at(k, doc, rule, sigs, PUBLISHED_US);
 }
 
 /* The KEYS document: every member full, from 2026-01-01, until as given
@@ -124,7 +162,7 @@ static char *keys_text(struct kit *k, const char *coalition, const char *wadi_un
                        const uint8_t *key_of_jabal)
 {
 	json_t *members = json_array(), *doc;
-	char key[JIC_KEY_TEXT_LEN], *s;
+	char key[JIC_KEY_TEXT_LEN], hq_key[JIC_KEY_TEXT_LEN], *s;
 	int i;
 
 	for (i = 0; i < N_MEMBERS; i++) {
@@ -136,9 +174,11 @@ static char *keys_text(struct kit *k, const char *coalition, const char *wadi_un
 		              i == 2 && wadi_until ? json_string(wadi_until) : json_null()));
 	}
 	/* sahil chairs when the statements are published (PUBLISHED_US). */
-	doc = json_pack("{s:s, s:o, s:[{s:s, s:s, s:s}]}", "coalition", coalition, "members",
-	                members, "chairs", "member", ids[0], "from", "2026-10-01T00:00:00Z",
-	                "until", "2027-01-01T00:00:00Z");
+	jic_crypto_pk_format(k->hq_pk, hq_key);
+	doc = json_pack("{s:s, s:s, s:{s:s}, s:o, s:[{s:s, s:s, s:s}]}", "coalition", coalition,
+	                "hq_key", hq_key, "rules", "publish", k->rule, "members", members, "chairs",
+	                "member", ids[0], "from", "2026-10-01T00:00:00Z", "until",
+	                "2027-01-01T00:00:00Z");
 	s = json_dumps(doc, JSON_COMPACT);
 	json_decref(doc);
 	return s;
@@ -226,7 +266,7 @@ static void test_objects(void **state)
 	json_t *a = objects_of(k, doc, "consensus", sigs);
 	json_t *b = objects_of(k, doc, "consensus", sigs);
 	json_t *ident = json_array_get(a, 0), *ext = json_array_get(a, 1);
-	json_t *rep = json_array_get(a, 2), *env;
+	json_t *rep = json_array_get(a, 2), *env, *pub;
 	char *ca = NULL, *cb = NULL, *s, seed[256], uuid[JIC_UUID_LEN], want[128];
 	struct jic_stix_batch batch = {0};
 	struct jic_diag d = {0};
@@ -302,10 +342,7 @@ static void test_objects(void **state)
 		char *x = NULL, *y = NULL;
 		size_t nx = 0, ny = 0, j;
 
-		assert_int_equal(gov_statement_objects(COALITION, k->charter, doc2, "consensus",
-		                                       sigs2, PUBLISHED_US + 7776000000000LL, &c,
-		                                       NULL),
-		                 JIC_OK);
+		c = objects_at(k, doc2, "consensus", sigs2, PUBLISHED_US + 7776000000000LL);
 		for (j = 0; j < 2; j++) {
 			assert_int_equal(jic_json_canonical(json_array_get(a, j), &x, &nx, NULL),
 			                 JIC_OK);
@@ -325,13 +362,19 @@ static void test_objects(void **state)
 	}
 
 	/* Bad input is refused, not published. */
-	assert_int_equal(gov_statement_objects(COALITION, k->charter, doc, "unanimity", sigs,
-	                                       PUBLISHED_US, &env, NULL),
-	                 JIC_EINVAL);
+	pub = publication(k, STMT1, 1, PUBLISHED_US);
+	assert_int_equal(
+	    gov_statement_objects(COALITION, k->charter, doc, "unanimity", sigs, pub, &env, NULL),
+	    JIC_EINVAL);
 	assert_null(env);
 	assert_int_equal(gov_statement_objects(OTHER_COALITION, k->charter, doc, "consensus", sigs,
-	                                       PUBLISHED_US, &env, NULL),
+	                                       pub, &env, NULL),
 	                 JIC_EINVAL);
+	json_object_del(pub, "at");
+	assert_int_equal(
+	    gov_statement_objects(COALITION, k->charter, doc, "consensus", sigs, pub, &env, NULL),
+	    JIC_EINVAL);
+	json_decref(pub);
 	free(ca);
 	free(cb);
 	json_decref(a);
@@ -393,12 +436,12 @@ static void test_forged_text(void **state)
 	/* In D only: D no longer matches the report's description. */
 	rep = json_deep_copy(json_array_get(objs, 2));
 	flip(json_object_get(ext_of(rep), "statement"), "text_en");
-	refused(rep, keys, "description differs");
+	refused(rep, keys, "the report differs");
 	json_decref(rep);
 	/* In the description only. */
 	rep = json_deep_copy(json_array_get(objs, 2));
 	flip(rep, "description");
-	refused(rep, keys, "description differs");
+	refused(rep, keys, "the report differs");
 	json_decref(rep);
 	/* In both, consistently: then the signatures no longer hold. */
 	rep = json_deep_copy(json_array_get(objs, 2));
@@ -409,7 +452,7 @@ static void test_forged_text(void **state)
 	/* A title changed in the report's name. */
 	rep = json_deep_copy(json_array_get(objs, 2));
 	flip(rep, "name");
-	refused(rep, keys, "name differs");
+	refused(rep, keys, "the report differs");
 	json_decref(rep);
 	free(keys);
 	json_decref(objs);
@@ -467,12 +510,22 @@ static void test_forged_signatures(void **state)
 	rep = json_deep_copy(json_array_get(objs, 2));
 	json_array_remove(json_object_get(ext_of(rep), "signatures"), 2);
 	refused(rep, keys, "wadi did not sign");
-	/* ... which a majority rule accepts, two of three being more than half. */
+	/* ... nor does claiming a rule that is not the charter's help ... */
 	json_object_set_new(ext_of(rep), "rule", json_string("majority"));
+	refused(rep, keys,
+	        "the report claims rule majority, the charter's publish rule is "
+	        "consensus");
+	/* ... which, where the charter has it, accepts two of three, more than half. */
+	k->rule = "majority";
+	free(keys);
+	keys = keys_text(k, COALITION, NULL, NULL);
 	accepted(rep, keys);
 	json_array_remove(json_object_get(ext_of(rep), "signatures"), 1);
 	refused(rep, keys, "rule majority not met");
 	json_decref(rep);
+	k->rule = "consensus";
+	free(keys);
+	keys = keys_text(k, COALITION, NULL, NULL);
 	/* One signer counted twice. */
 	rep = json_deep_copy(json_array_get(objs, 2));
 	ss = json_object_get(ext_of(rep), "signatures");
@@ -506,8 +559,11 @@ static void test_chair_rule(void **state)
 	json_t *doc = doc_new(COALITION, STMT1, "The coalition stands together.");
 	json_t *sigs = sign_all(k, doc, N_MEMBERS);
 	json_t *objs = objects_of(k, doc, "chair", sigs), *rep, *kd;
-	char *keys = keys_text(k, COALITION, NULL, NULL), *text;
+	char *keys, *text;
 	struct jic_diag d;
+
+	k->rule = "chair";
+	keys = keys_text(k, COALITION, NULL, NULL);
 
 	accepted(json_array_get(objs, 2), keys);
 	/* Without sahil's signature, jabal's and wadi's do not make it. */
@@ -545,6 +601,96 @@ static void test_chair_rule(void **state)
 	json_decref(doc);
 }
 
+/* Every field of the report is fixed by what it carries, and its time and
+ * its very publication by the HQ's seal: a draft never published, or a
+ * published report edited, does not verify. */
+static void test_forged_publication(void **state)
+{
+	struct kit *k = *state;
+	json_t *doc = doc_new(COALITION, STMT1, "The coalition stands together.");
+	json_t *sigs = sign_all(k, doc, N_MEMBERS), *one = sign_all(k, doc, 1);
+	json_t *objs = objects_of(k, doc, "consensus", sigs), *rep, *pub, *kd, *draft;
+	char *keys = keys_text(k, COALITION, NULL, NULL), *text;
+	uint8_t *sk = (uint8_t *)jic_crypto_secret_new(JIC_SIGN_SK_LEN), pk[JIC_SIGN_PK_LEN];
+	uint8_t sig[JIC_SIG_LEN];
+	char *canon = NULL, sig_text[JIC_SIG_TEXT_LEN];
+	size_t len = 0;
+	struct jic_diag d;
+
+	/* Fields edited, added or re-dated. */
+	rep = json_deep_copy(json_array_get(objs, 2));
+	json_object_set_new(rep, "published", json_string("2031-01-01T00:00:00.000Z"));
+	refused(rep, keys, "the report differs");
+	json_decref(rep);
+	rep = json_deep_copy(json_array_get(objs, 2));
+	json_object_set_new(rep, "labels", json_pack("[s]", "retracted"));
+	refused(rep, keys, "the report differs");
+	json_object_del(rep, "labels");
+	json_object_set_new(rep, "lang", json_string("en"));
+	refused(rep, keys, "the report differs");
+	json_decref(rep);
+	rep = json_deep_copy(json_array_get(objs, 2));
+	json_array_append_new(json_object_get(rep, "object_refs"),
+	                      json_string("malware--0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"));
+	refused(rep, keys, "the report differs");
+	json_decref(rep);
+
+	/* The publishing entry re-dated, with the report's times to match. */
+	rep = json_deep_copy(json_array_get(objs, 2));
+	pub = json_object_get(ext_of(rep), "publication");
+	json_object_set_new(pub, "at", json_string("2026-12-01T00:00:00.000000Z"));
+	json_object_set_new(rep, "published", json_string("2026-12-01T00:00:00.000Z"));
+	json_object_set_new(rep, "created", json_string("2026-12-01T00:00:00.000Z"));
+	json_object_set_new(rep, "modified", json_string("2026-12-01T00:00:00.000Z"));
+	refused(rep, keys, "the HQ seal of the publishing entry does not verify");
+	/* Of another version, or missing. */
+	json_object_set_new(pub, "at", json_string("2026-11-30T00:53:20.123456Z"));
+	json_object_set_new(json_object_get(pub, "act"), "version", json_integer(2));
+	refused(rep, keys, "does not publish this statement version");
+	json_object_del(ext_of(rep), "publication");
+	refused(rep, keys, "no sealed publishing entry");
+	json_decref(rep);
+
+	/* A draft the chair alone signed, never published under the charter's
+	 * consensus, dressed as a chair-rule report: the rule is the charter's,
+	 * and a seal by any other key than the HQ's does not verify. */
+	draft = objects_of(k, doc, "chair", one);
+	rep = json_deep_copy(json_array_get(draft, 2));
+	refused(rep, keys, "the report claims rule chair");
+	jic_crypto_sign_keypair(pk, sk);
+	json_object_set_new(ext_of(rep), "rule", json_string("consensus"));
+	pub = json_object_get(ext_of(rep), "publication");
+	json_object_del(pub, "hq_sig");
+	assert_int_equal(jic_json_canonical(pub, &canon, &len, NULL), JIC_OK);
+	jic_crypto_sign(sk, canon, len, sig);
+	jic_crypto_sig_format(sig, sig_text);
+	json_object_set_new(pub, "hq_sig", json_string(sig_text));
+	refused(rep, keys, "the HQ seal of the publishing entry does not verify");
+	json_decref(rep);
+
+	/* KEYS of old, without the HQ key or the rules, cannot tell. */
+	kd = json_loads(keys, 0, NULL);
+	json_object_del(kd, "hq_key");
+	text = json_dumps(kd, JSON_COMPACT);
+	assert_int_equal(verify(json_array_get(objs, 2), text, &d), JIC_EINVAL);
+	assert_non_null(strstr(d.msg, "hq_key"));
+	free(text);
+	json_object_del(kd, "rules");
+	text = json_dumps(kd, JSON_COMPACT);
+	assert_int_equal(verify(json_array_get(objs, 2), text, &d), JIC_EINVAL);
+	assert_non_null(strstr(d.msg, "rules"));
+	free(text);
+	json_decref(kd);
+	json_decref(draft);
+	free(canon);
+	jic_crypto_secret_free((char *)sk);
+	free(keys);
+	json_decref(objs);
+	json_decref(one);
+	json_decref(sigs);
+	json_decref(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -555,6 +701,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_forged_keys, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_forged_signatures, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_chair_rule, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_forged_publication, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
