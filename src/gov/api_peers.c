@@ -318,6 +318,16 @@ static enum jic_rc trust_parse(json_t *body, struct jic_peer *p, struct jic_diag
 	return rc;
 }
 
+/* A pin or a CA is only applied to TLS: over http:// the token would go in
+ * clear to whoever answers, while the admin believes the peer verified. */
+static enum jic_rc trust_needs_tls(const struct jic_peer *p, struct jic_diag *d)
+{
+	if ((p->pin_sha256[0] || p->ca_pem[0]) && strncmp(p->url, "https://", 8) != 0)
+		return jic_fail(d, JIC_EINVAL,
+		                "field 'url': a pinned key or CA needs an https:// URL");
+	return JIC_OK;
+}
+
 static enum jic_rc peer_parse(const struct jic_req *req, json_t *body, struct jic_peer *p,
                               struct jic_diag *d)
 {
@@ -346,6 +356,8 @@ static enum jic_rc peer_parse(const struct jic_req *req, json_t *body, struct ji
 		rc = api_root_valid(root, d);
 	if (rc == JIC_OK)
 		rc = trust_parse(body, p, d);
+	if (rc == JIC_OK)
+		rc = trust_needs_tls(p, d);
 	if (rc == JIC_OK)
 		rc = member_known(req, member, d);
 	if (rc != JIC_OK)

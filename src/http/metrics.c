@@ -9,23 +9,20 @@
 
 #include "http_int.h"
 
-static const int status_slot[] = { 200, 201, 202, 204, 400, 401, 403, 404, 405, 406,
-	                           409, 413, 414, 415, 422, 431, 500, 502, 503 };
+static const int status_slot[] = {200, 201, 202, 204, 400, 401, 403, 404, 405, 406,
+                                  409, 413, 414, 415, 422, 431, 500, 502, 503};
 #define N_STATUS (sizeof(status_slot) / sizeof(status_slot[0]))
 #define OTHER_SLOT (HTTP_STATUS_SLOTS - 1)
 
-static const long bucket_us[HTTP_BUCKETS] = { 500,    1000,   2500,   5000,    10000,
-	                                      25000,  50000,  100000, 250000,  500000,
-	                                      1000000, 2500000, 5000000 };
-static const char *const bucket_le[HTTP_BUCKETS] = { "0.0005", "0.001", "0.0025", "0.005",
-	                                             "0.01",   "0.025", "0.05",   "0.1",
-	                                             "0.25",   "0.5",   "1",      "2.5",
-	                                             "5" };
+static const long bucket_us[HTTP_BUCKETS] = {
+    500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000, 2500000, 5000000};
+static const char *const bucket_le[HTTP_BUCKETS] = {"0.0005", "0.001", "0.0025", "0.005", "0.01",
+                                                    "0.025",  "0.05",  "0.1",    "0.25",  "0.5",
+                                                    "1",      "2.5",   "5"};
 static const char *const route_name[HR_COUNT] = {
-	"discovery", "api_root", "collections", "collection", "objects", "object",
-	"versions",  "manifest", "status",      "jic",        "metrics", "other"
-};
-static const char *const method_name[HM_COUNT] = { "GET", "POST", "PUT", "DELETE", "OTHER" };
+    "discovery", "api_root", "collections", "collection", "objects", "object",
+    "versions",  "manifest", "status",      "jic",        "metrics", "other"};
+static const char *const method_name[HM_COUNT] = {"GET", "POST", "PUT", "DELETE", "OTHER"};
 
 _Static_assert(N_STATUS < HTTP_STATUS_SLOTS, "a slot must stay free for other statuses");
 
@@ -65,17 +62,19 @@ static enum jic_rc render_requests(struct http_metrics *m, struct jic_buf *b)
 	for (r = 0; r < HR_COUNT && rc == JIC_OK; r++)
 		for (h = 0; h < HM_COUNT && rc == JIC_OK; h++)
 			for (s = 0; s < HTTP_STATUS_SLOTS && rc == JIC_OK; s++) {
-				v = atomic_load_explicit(&m->requests[r][h][s], memory_order_relaxed);
+				v = atomic_load_explicit(&m->requests[r][h][s],
+				                         memory_order_relaxed);
 				if (v == 0)
 					continue;
 				if (s == OTHER_SLOT)
 					snprintf(st, sizeof(st), "other");
 				else
 					snprintf(st, sizeof(st), "%d", status_slot[s]);
-				rc = jic_buf_addf(b,
-				                  "jic_http_requests_total{route=\"%s\",method=\"%s\","
-				                  "status=\"%s\"} %lu\n",
-				                  route_name[r], method_name[h], st, v);
+				rc = jic_buf_addf(
+				    b,
+				    "jic_http_requests_total{route=\"%s\",method=\"%s\","
+				    "status=\"%s\"} %lu\n",
+				    route_name[r], method_name[h], st, v);
 			}
 	return rc;
 }
@@ -122,28 +121,47 @@ static enum jic_rc add_label(struct jic_buf *b, const char *s)
 	return rc;
 }
 
-enum sync_gauge { SG_PULLED, SG_BEHIND, SG_FAILURES, SG_LAST_SUCCESS, SG_COUNT };
+enum sync_gauge {
+	SG_PULLED,
+	SG_BEHIND,
+	SG_FAILURES,
+	SG_LAST_SUCCESS,
+	SG_LAST_ERROR,
+	SG_CURSOR,
+	SG_COUNT
+};
 
 static const char *const sync_head[SG_COUNT] = {
-	"# HELP jic_sync_pulled_total Object versions stored through a pull.\n"
-	"# TYPE jic_sync_pulled_total counter\n",
-	"# HELP jic_sync_behind Versions the peer still had past the cursor at the last look.\n"
-	"# TYPE jic_sync_behind gauge\n",
-	"# HELP jic_sync_failures Consecutive failed polls of a pull.\n"
-	"# TYPE jic_sync_failures gauge\n",
-	"# HELP jic_sync_last_success_timestamp_seconds When a pull last succeeded.\n"
-	"# TYPE jic_sync_last_success_timestamp_seconds gauge\n",
+    "# HELP jic_sync_pulled_total Object versions stored through a pull.\n"
+    "# TYPE jic_sync_pulled_total counter\n",
+    "# HELP jic_sync_behind Versions the peer still had past the cursor at the last look.\n"
+    "# TYPE jic_sync_behind gauge\n",
+    "# HELP jic_sync_failures Consecutive failed polls of a pull.\n"
+    "# TYPE jic_sync_failures gauge\n",
+    "# HELP jic_sync_last_success_timestamp_seconds When a pull last succeeded.\n"
+    "# TYPE jic_sync_last_success_timestamp_seconds gauge\n",
+    "# HELP jic_sync_last_error_timestamp_seconds When a pull last failed.\n"
+    "# TYPE jic_sync_last_error_timestamp_seconds gauge\n",
+    "# HELP jic_sync_cursor_timestamp_seconds The peer's date_added a pull has reached.\n"
+    "# TYPE jic_sync_cursor_timestamp_seconds gauge\n",
 };
-static const char *const sync_name[SG_COUNT] = { "jic_sync_pulled_total", "jic_sync_behind",
-	                                         "jic_sync_failures",
-	                                         "jic_sync_last_success_timestamp_seconds" };
+static const char *const sync_name[SG_COUNT] = {"jic_sync_pulled_total",
+                                                "jic_sync_behind",
+                                                "jic_sync_failures",
+                                                "jic_sync_last_success_timestamp_seconds",
+                                                "jic_sync_last_error_timestamp_seconds",
+                                                "jic_sync_cursor_timestamp_seconds"};
 
 static enum jic_rc render_pull(struct jic_buf *b, enum sync_gauge g, const struct jic_pull *p)
 {
+	int64_t cursor_us = 0;
 	enum jic_rc rc;
 
-	/* An unknown distance is no sample rather than a made-up number. */
+	/* An unknown distance, or a pull that has no cursor yet, is no sample
+	 * rather than a made-up number. */
 	if (g == SG_BEHIND && p->behind < 0)
+		return JIC_OK;
+	if (g == SG_CURSOR && (!p->cursor[0] || jic_time_parse(p->cursor, &cursor_us) != JIC_OK))
 		return JIC_OK;
 	rc = jic_buf_addf(b, "%s{peer=\"", sync_name[g]);
 	if (rc == JIC_OK)
@@ -161,6 +179,10 @@ static enum jic_rc render_pull(struct jic_buf *b, enum sync_gauge g, const struc
 		return jic_buf_addf(b, "\"} %lld\n", (long long)p->behind);
 	case SG_FAILURES:
 		return jic_buf_addf(b, "\"} %u\n", p->failures);
+	case SG_LAST_ERROR:
+		return jic_buf_addf(b, "\"} %.6f\n", (double)p->last_error_us / 1e6);
+	case SG_CURSOR:
+		return jic_buf_addf(b, "\"} %.6f\n", (double)cursor_us / 1e6);
 	default:
 		return jic_buf_addf(b, "\"} %.6f\n", (double)p->last_success_us / 1e6);
 	}
@@ -170,7 +192,7 @@ static enum jic_rc render_pull(struct jic_buf *b, enum sync_gauge g, const struc
  * rather than failing /metrics. */
 static enum jic_rc render_sync(struct jic_store *s, struct jic_buf *b)
 {
-	struct jic_diag d = { JIC_OK, "" };
+	struct jic_diag d = {JIC_OK, ""};
 	struct jic_pull *p = NULL;
 	enum jic_rc rc = JIC_OK;
 	size_t n = 0, i;

@@ -162,10 +162,50 @@ class Hostile(jictest.TestCase):
         self.assertEqual(m.status, 200)
         lines = [x for x in m.body.decode().splitlines() if x.startswith("jic_sync")]
         self.assertTrue([x for x in lines if 'peer="status500"' in x], "no sync metrics")
+        # the cursor and the last error of each pull, as GET /jic/v1/sync has them
+        st = self.node.pull_state("status500")
+        label = '{peer="status500",collection="%s"}' % REMOTE
+        got = {x.split("{")[0]: float(x.rsplit(" ", 1)[1]) for x in lines if label in x}
+        self.assertAlmostEqual(got["jic_sync_cursor_timestamp_seconds"],
+                               parse_ts(FIRST_ADDED) / 1e6, places=5)
+        # read after /metrics: the pull's last error is that one or a later one
+        self.assertGreater(got["jic_sync_last_error_timestamp_seconds"], 0)
+        self.assertLessEqual(got["jic_sync_last_error_timestamp_seconds"],
+                             parse_ts(st["last_error_at"]) / 1e6 + 1e-6)
+        self.assertIn("# TYPE jic_sync_last_error_timestamp_seconds gauge", m.body.decode())
+        self.assertIn("# TYPE jic_sync_cursor_timestamp_seconds gauge", m.body.decode())
         # the peers are all still there and the node still answers
         self.assertEqual(len(self.node.api("GET", "peers", expect=200).json["peers"]),
                          len(MODES))
 
+
+    def test_trust_needs_https(self):
+        # a pin or a CA over http:// would send the token in clear, unverified
+        n = self.node
+        pin = "sha256//" + "A" * 43 + "="
+        pem = ("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+        for trust in ({"pin_sha256": pin}, {"ca_pem": pem}):
+            body = {"id": "clear", "member": "h", "url": self.peer.url, "account": "node-x",
+                    "token": "jic_not-a-real-token-of-this-peer",
+                    "pulls": [{"remote": REMOTE, "local": self.local["good"]}]}
+            body.update(trust)
+            r = n.api("POST", "peers", body, expect=400)
+            self.assertRegex(r.body.decode(), r"'url'.*https://", r.body)
+        r = n.cli("peer", "add", "clear", "--url", self.peer.url, "--member", "h",
+                  "--account", "node-x", "--token", "jic_not-a-real-token-of-this-peer",
+                  "--pin", pin)
+        self.assertNotEqual(r.rc, 0, r)
+        lines = [x for x in r.err.strip().splitlines() if x.strip()]
+        self.assertEqual(len(lines), 1, r)
+        self.assertRegex(lines[0], r"'url'.*https://", r)
+        self.assertEqual(n.api("GET", "peers/clear").status, 404)
+        # https with a pin is taken
+        body["url"] = self.peer.url.replace("http://", "https://")
+        del body["ca_pem"]
+        body["pin_sha256"] = pin
+        body["id"] = "pinned"
+        n.api("POST", "peers", body, expect=201)
+        n.api("DELETE", "peers/pinned", expect=(200, 204))
 
 if __name__ == "__main__":
     jictest.main()
