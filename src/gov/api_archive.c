@@ -49,6 +49,9 @@ static enum jic_rc add_collection(const struct jic_req *req, const char *id, str
 	rc = jic_store_objects_get(req->store, id, &f, on_row, c, &page, d);
 	if (rc == JIC_ENOMEM)
 		rc = jic_fail(d, rc, "out of memory");
+	/* Exported is read: the owner's audit shows who took its collection. */
+	if (rc == JIC_OK)
+		rc = gov_audit_add(req, "read", id, NULL, d);
 	return rc;
 }
 

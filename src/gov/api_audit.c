@@ -1,8 +1,10 @@
 /* api_audit.c — GET /jic/v1/audit[?collection=C&limit=N]: the node's local
  * audit of data reads and writes (docs/governance.md, "Audit"). The node's
  * own admins see every record; admins and delegates of another member see
- * the records of the collections that member owns; analysts see none. Reads
- * the store only; the records themselves are written by the http layer. */
+ * the records of the collections that member owns; analysts see none. The
+ * records of TAXII requests are written by the http layer; gov_audit_add
+ * writes those of this API's own reads and writes of data. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +12,27 @@
 
 #define AUDIT_DEFAULT 100
 #define AUDIT_MAX 10000
+
+enum jic_rc gov_audit_add(const struct jic_req *req, const char *action, const char *collection,
+                          const char *object, struct jic_diag *d)
+{
+	const struct jic_principal *w = req->who;
+	struct jic_audit a;
+
+	memset(&a, 0, sizeof(a));
+	a.at_us = jic_time_now_us();
+	if (w) {
+		snprintf(a.account, sizeof(a.account), "%s", w->account_id);
+		snprintf(a.member, sizeof(a.member), "%s", w->member_id);
+		snprintf(a.role, sizeof(a.role), "%s", jic_gov_role_name(w->role));
+		snprintf(a.adviser_of, sizeof(a.adviser_of), "%s", w->adviser_of);
+	}
+	snprintf(a.action, sizeof(a.action), "%s", action);
+	snprintf(a.collection, sizeof(a.collection), "%s", collection);
+	snprintf(a.object, sizeof(a.object), "%s", object ? object : "");
+	a.result = 200;
+	return jic_store_audit_add(req->store, &a, d);
+}
 
 /* An empty text (an anonymous reader has no account) is null. */
 static json_t *text_or_null(const char *s)

@@ -365,21 +365,27 @@ out:
 }
 
 /* The log and the state are the coalition's own business: the accounts of
- * its full and associate members, and the node's admins. Observers "read only
- * what they are granted"; as guests they see their meetings, not the log that
- * holds every meeting and draft. */
+ * its active full and associate members, as the log itself has them, and the
+ * node's admins. Observers "read only what they are granted"; as guests they
+ * see their meetings, not the log that holds every meeting and draft. An
+ * organisation this node knows but the coalition does not sees nothing. */
 static enum jic_rc may_read_log(const struct jic_req *req, struct jic_diag *d)
 {
-	struct jic_member m;
+	struct gov_state *st = NULL;
 	enum jic_rc rc;
 
 	if (req->who->role == JIC_ROLE_ADMIN)
 		return JIC_OK;
-	rc = jic_store_member_get(req->store, req->who->member_id, &m, d);
-	if (rc == JIC_OK && m.kind == JIC_MEMBER_OBSERVER)
-		rc = jic_fail(
-		    d, JIC_EDENIED,
-		    "the governance log is for the coalition's full and associate members");
+	rc = gov_state_load(req->store, 0, &st, NULL, d);
+	if (rc != JIC_OK) {
+		gov_state_free(st);
+		return rc == JIC_ENOTFOUND ? JIC_OK : rc; /* no log yet: nothing to read */
+	}
+	if (!is_member(req, st))
+		rc = jic_fail(d, JIC_EDENIED,
+		              "the governance log is for the coalition's active full and associate "
+		              "members");
+	gov_cache_keep(st);
 	return rc;
 }
 

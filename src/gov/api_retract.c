@@ -489,6 +489,8 @@ static enum jic_rc apply(const struct jic_req *req, struct plan *pl, struct jic_
 		if (pl->t[i].skip)
 			continue;
 		rc = put_one(req, pl, &pl->t[i], modified, mod_us, d);
+		if (rc == JIC_OK)
+			rc = gov_audit_add(req, "write", pl->t[i].coll, pl->id, d);
 		if (rc == JIC_OK && json_array_append_new(colls, json_string(pl->t[i].coll)) != 0)
 			rc = jic_fail(d, JIC_ENOMEM, "out of memory");
 	}

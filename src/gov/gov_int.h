@@ -315,5 +315,11 @@ int gov_account_manageable(const struct jic_principal *who, const struct jic_acc
 /* ---- the local audit of data reads and writes (api_audit.c) ---- */
 enum jic_rc gov_audit(const struct jic_req *req, const struct gov_route *rt, struct jic_resp *resp,
                       struct jic_diag *d);
+/* Records that req's caller did action ("read", "write") on collection (an
+ * id) and object (NULL: the whole collection) through this API, answered
+ * 200: the reads and writes that do not go through TAXII (an archive, a
+ * retraction). Inside a transaction of the caller's, it is part of it. */
+enum jic_rc gov_audit_add(const struct jic_req *req, const char *action, const char *collection,
+                          const char *object, struct jic_diag *d);
 
 #endif

@@ -164,7 +164,11 @@ static enum jic_rc known_fields(const json_t *o, const char *what, const char *k
 	json_object_foreach((json_t *)o, k, v)
 	{
 		n = strlen(k);
-		for (p = n ? strstr(known, k) : NULL; p; p = strstr(p + 1, k)) {
+		/* A name holding the separator would match a run of known names. */
+		p = NULL;
+		if (n > 0 && !strchr(k, ' '))
+			p = strstr(known, k);
+		for (; p; p = strstr(p + 1, k)) {
 			if ((p == known || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
 				break;
 		}

@@ -223,9 +223,18 @@ enum jic_rc jic_taxii_pull_ingest(struct jic_store *s, const struct jic_node *no
                                   struct jic_sync_page *page, struct jic_diag *d)
 {
 	struct jic_taxii_ingest_result r;
+	int64_t dissolved = 0;
 	enum jic_rc rc;
 
 	memset(page, 0, sizeof(*page));
+	/* A dissolved coalition's node is a read-only archive, for its peers too. */
+	rc = jic_store_dissolved(s, &dissolved, d);
+	if (rc == JIC_OK && dissolved)
+		rc = jic_fail(d, JIC_EDENIED,
+		              "the coalition is dissolved: this node is a "
+		              "read-only archive and stores nothing more");
+	if (rc != JIC_OK)
+		return rc;
 	rc = jic_taxii_ingest(s, local_collection, body, len, default_member, default_node,
 	                      node->node_id, JIC_INGEST_ALL_OR_NOTHING | JIC_INGEST_ORIGINS, &r, d);
 	if (rc != JIC_OK)

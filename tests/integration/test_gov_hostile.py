@@ -372,6 +372,13 @@ class GovHostile(jictest.TestCase):
             (self.act("approve", by="jabal", ref=2, note="n" * 1000), 400,
              "unknown field 'note'"),
             (self.act("approve", by="jabal", ref=2, **{"": 1}), 400, "unknown field ''"),
+            # a name holding spaces would span known names ("by at", "type by")
+            (self.act("approve", by="jabal", ref=2, **{"by at": {"hidden": 1}}), 400,
+             "unknown field 'by at'"),
+            (self.act("member.invite", by="jabal",
+                      member={"id": "zz", "name_en": "Z", "name_ar": "Z",
+                              "key": self.pk["qamar"], "name_en name_ar": "x"}), 400,
+             "unknown field 'name_en name_ar'"),
             (self.act("member.suspend", by="jabal", member="sahil", reason="r" * MB), 400,
              "'reason'"),
             (self.act("member.suspend", by="jabal", member="../sahil"), 400, "'member'"),

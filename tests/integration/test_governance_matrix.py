@@ -402,6 +402,14 @@ class GovernanceMatrix(jictest.TestCase):
         self.assertTrue(adv, recs)
         for x in adv:
             self.assertEqual((x["member"], x["adviser_of"]), (ASSOCIATE, HOST), x)
+        # an organisation the node knows but the coalition does not (a full
+        # member here, never in the charter) reads neither the log nor the state
+        self.n.add_member("outsider", kind="full")
+        outsider = self.n.principal("outsider-delegate", "outsider", "delegate")
+        for what in ("gov/log", "gov/state"):
+            r = self.n.api("GET", what, token=outsider)
+            self.assertEqual(r.status, 403, r)
+            self.assertTaxiiError(r, 403)
 
 
 if __name__ == "__main__":

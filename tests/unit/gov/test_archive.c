@@ -176,6 +176,25 @@ static void test_bundle(void **state)
 	json_decref(b);
 	archive_fini(&a);
 
+	/* The export is in the audit: one read of each collection taken, by
+	 * beta's analyst and then hq's. */
+	{
+		struct jic_audit *rec = NULL;
+		size_t n = 0, i, beta = 0, hq = 0;
+
+		assert_int_equal(jic_store_audit_list(f->s, NULL, NULL, 100, &rec, &n, NULL),
+		                 JIC_OK);
+		for (i = 0; i < n; i++) {
+			assert_string_equal(rec[i].action, "read");
+			assert_string_equal(rec[i].object, "");
+			beta += strcmp(rec[i].account, "beta-ana") == 0;
+			hq += strcmp(rec[i].account, "hq-ana") == 0;
+		}
+		assert_int_equal(beta, 1);
+		assert_int_equal(hq, 2);
+		free(rec);
+	}
+
 	/* obs reads nothing: an empty bundle, still signed. */
 	archive_get(f, "obs-del", &a);
 	b = json_loads(a.bundle, 0, NULL);

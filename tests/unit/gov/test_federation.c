@@ -303,12 +303,18 @@ static void test_peer_add(void **state)
 	b = peer_body("gamma", "\"url\":\"http://[::1]:8000/\"");
 	add_fails(f, b, 1, JIC_EINVAL); /* "url" twice */
 	free(b);
+	/* A CA or a pin is for TLS: with plain HTTP it would trust nothing. */
+	fails(f, "admin", "POST", "/jic/v1/peers",
+	      "{\"id\":\"gamma\",\"member\":\"hq\",\"url\":\"http://[::1]:8000/\","
+	      "\"account\":\"a\",\"token\":\"t\",\"ca_pem\":\"-----BEGIN CERTIFICATE-----\\n"
+	      "MIIB\\n-----END CERTIFICATE-----\\n\"}",
+	      JIC_EINVAL);
 	d = ok(f, "admin", "POST", "/jic/v1/peers",
-	       "{\"id\":\"gamma\",\"member\":\"hq\",\"url\":\"http://[::1]:8000/\","
+	       "{\"id\":\"gamma\",\"member\":\"hq\",\"url\":\"https://[::1]:8000/\","
 	       "\"account\":\"a\",\"token\":\"t\",\"ca_pem\":\"-----BEGIN CERTIFICATE-----\\n"
 	       "MIIB\\n-----END CERTIFICATE-----\\n\"}",
 	       201);
-	assert_string_equal(str(d, "url"), "http://[::1]:8000");
+	assert_string_equal(str(d, "url"), "https://[::1]:8000");
 	assert_string_equal(str(d, "api_root"), "/api/");
 	assert_true(json_is_string(json_object_get(d, "ca_pem")));
 	assert_true(json_is_null(json_object_get(d, "pin_sha256")));
@@ -505,6 +511,20 @@ static void test_retract_version(void **state)
 	assert_int_equal(json_array_size(json_object_get(d, "collections")), 1);
 	assert_string_equal(json_string_value(json_array_get(json_object_get(d, "collections"), 0)),
 	                    UUID_SHARED);
+	/* A write in the audit, as a TAXII POST would be. */
+	{
+		struct jic_audit *rec = NULL;
+		size_t n = 0;
+
+		assert_int_equal(jic_store_audit_list(f->s, NULL, NULL, 10, &rec, &n, NULL),
+		                 JIC_OK);
+		assert_int_equal(n, 1);
+		assert_string_equal(rec[0].action, "write");
+		assert_string_equal(rec[0].account, "hq-ana");
+		assert_string_equal(rec[0].collection, UUID_SHARED);
+		assert_string_equal(rec[0].object, OBJ_A);
+		free(rec);
+	}
 	v = str(d, "version");
 	/* STIX millisecond timestamps, later than the last version, about now. */
 	assert_int_equal(strlen(v), 24);

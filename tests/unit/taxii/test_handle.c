@@ -14,6 +14,7 @@
 
 #include "jic/crypto.h"
 #include "jic/store.h"
+#include "jic/sync.h"
 #include "jic/taxii.h"
 
 #define ID_A "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"
@@ -342,6 +343,31 @@ static void test_status_is_per_member(void **state)
 	json_decref(j);
 	assert_int_equal(call("GET", p, NULL, 0, NULL, &bb_delegate, NULL, NULL), JIC_ENOTFOUND);
 }
+/* A dissolved coalition's node stores nothing more, pulled pages included
+ * (last: it dissolves the shared store). */
+static void test_pull_after_dissolution(void **state)
+{
+	struct jic_sync_page page;
+	struct jic_diag d = { JIC_OK, "" };
+	char env[1024];
+
+	(void)state;
+	snprintf(env, sizeof(env), "{\"objects\":[%s]}",
+	         indicator("indicator--0f0e0d0c-0b0a-4909-8807-060504030201",
+	                   "2021-01-01T00:00:00.000Z"));
+	assert_int_equal(jic_taxii_pull_ingest(st, &node, COLL1, env, strlen(env), "bb", "bb-room",
+	                                       &page, &d),
+	                 JIC_OK);
+	assert_int_equal(page.stored, 1);
+	assert_int_equal(jic_store_dissolve(st, 1700000000000000LL, NULL), JIC_OK);
+	snprintf(env, sizeof(env), "{\"objects\":[%s]}",
+	         indicator("indicator--0f0e0d0c-0b0a-4909-8807-060504030201",
+	                   "2021-02-01T00:00:00.000Z"));
+	assert_int_equal(jic_taxii_pull_ingest(st, &node, COLL1, env, strlen(env), "bb", "bb-room",
+	                                       &page, &d),
+	                 JIC_EDENIED);
+	assert_non_null(strstr(d.msg, "dissolved"));
+}
 
 int main(void)
 {
@@ -352,6 +378,7 @@ int main(void)
 		cmocka_unit_test(test_post_and_read),
 		cmocka_unit_test(test_post_errors),
 		cmocka_unit_test(test_status_is_per_member),
+		cmocka_unit_test(test_pull_after_dissolution),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
