@@ -49,8 +49,9 @@ static struct jic_store *coalition(const char *path, const struct jic_node *node
 	return s;
 }
 
-/* The body of POST /gov/acts for a new meeting, signed with sk. Malloc'ed. */
-static char *convene(const uint8_t *sk)
+/* The body of POST /gov/acts for a new meeting of coalition coal, signed
+ * with sk. Malloc'ed. */
+static char *convene(const uint8_t *sk, const char *coal)
 {
 	char id[JIC_UUID_LEN], nonce[JIC_UUID_LEN], at[JIC_TIME_LEN], sig_text[JIC_SIG_TEXT_LEN];
 	char *canon = NULL, *body;
@@ -61,9 +62,10 @@ static char *convene(const uint8_t *sk)
 	jic_crypto_uuid4(id);
 	jic_crypto_uuid4(nonce);
 	jic_time_format(jic_time_now_us(), at);
-	act = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:[s]}", "type", "meeting.convene",
-	                "by", "a", "at", at, "nonce", nonce, "meeting", id, "title_en", "Meeting",
-	                "title_ar", "اجتماع", "participants", "a");
+	act =
+	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:[s]}", "type", "meeting.convene",
+	              "by", "a", "at", at, "nonce", nonce, "coalition", coal, "meeting", id,
+	              "title_en", "Meeting", "title_ar", "اجتماع", "participants", "a");
 	if (!act || jic_json_canonical(act, &canon, &len, NULL) != JIC_OK)
 		exit(1);
 	jic_crypto_sign(sk, canon, len, sig);
@@ -81,7 +83,7 @@ static void run(const char *name, const char *path, int n, int replay)
 {
 	struct jic_node node = {.body_max = 1 << 20, .page_max = 1000, .page_default = 100};
 	uint8_t node_key[JIC_NODE_KEY_LEN], pk[JIC_SIGN_PK_LEN], sk[JIC_SIGN_SK_LEN];
-	char seed[JIC_UUID_LEN];
+	char seed[JIC_UUID_LEN], coal[65];
 	struct jic_diag d = {0};
 	struct jic_store *s;
 	double t0, t_last = 0;
@@ -95,9 +97,14 @@ static void run(const char *name, const char *path, int n, int replay)
 	jic_crypto_hash(seed, strlen(seed), node_key);
 	jic_crypto_sign_keypair(pk, sk);
 	s = coalition(path, &node, node_key, pk);
+	/* The coalition is the hash of its charter, the first entry. */
+	if (gov_entry_hash(s, 1, coal, &d) != JIC_OK) {
+		fprintf(stderr, "bench_gov_log: %s\n", d.msg);
+		exit(1);
+	}
 	t0 = now_s();
 	for (i = 0; i < n; i++) {
-		body = convene(sk);
+		body = convene(sk, coal);
 		if (replay)
 			gov_state_free(gov_cache_take(s));
 		t_last = now_s();

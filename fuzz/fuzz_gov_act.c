@@ -25,14 +25,18 @@ static const char *const prefix[] = {
     "{\"id\":\"x\",\"name_en\":\"X\",\"name_ar\":\"س\",\"kind\":\"associate\",\"key\":\"" KEY
     "\"}]}",
     "{\"type\":\"member.invite\",\"by\":\"a\",\"at\":\"2027-01-02T00:00:00Z\",\"nonce\":\"n2\","
+    "\"coalition\":\"" HASH "\","
     "\"member\":{\"id\":\"i\",\"name_en\":\"I\",\"name_ar\":\"ي\",\"key\":\"" KEY "\"}}",
     "{\"type\":\"meeting.convene\",\"by\":\"a\",\"at\":\"2027-01-03T00:00:00Z\",\"nonce\":\"n3\","
+    "\"coalition\":\"" HASH "\","
     "\"meeting\":\"6f1a3e2c-1b2d-4c5e-8f90-0123456789ab\",\"title_en\":\"M\",\"title_ar\":\"م\","
     "\"when\":\"2027-01-05T00:00:00Z\",\"participants\":[\"a\",\"b\"],\"guests\":[\"g\"]}",
     "{\"type\":\"statement.draft\",\"by\":\"a\",\"at\":\"2027-01-04T00:00:00Z\",\"nonce\":\"n4\","
+    "\"coalition\":\"" HASH "\","
     "\"statement\":\"7a2b4c6d-8e0f-4a1b-9c2d-3e4f5a6b7c8d\",\"version\":1,\"title_en\":\"S\","
     "\"title_ar\":\"ب\",\"text_en\":\"T\",\"text_ar\":\"ن\"}",
     "{\"type\":\"adviser.accredit\",\"by\":\"b\",\"at\":\"2027-01-04T00:00:00Z\",\"nonce\":\"n5\","
+    "\"coalition\":\"" HASH "\","
     "\"account\":\"b-del\",\"host\":\"a\",\"from\":\"2027-01-01T00:00:00Z\","
     "\"until\":\"2028-01-01T00:00:00Z\"}",
 };

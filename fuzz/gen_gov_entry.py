@@ -93,6 +93,8 @@ class Log:
         self.ms += 1
         prev = digest(self.entries[seq - 2]) if seq > 1 else ZERO
         act = dict(act, at=ts(self.ms - 0.5), nonce=nonce("%d %s" % (self.ms, act["type"])))
+        if act["type"] != "charter" and "coalition" not in act:
+            act["coalition"] = digest(self.entries[0])  # the hash of the charter entry
         e = {"act": act, "at": at or ts(self.ms), "prev": prev, "seq": seq,
              "sig": sig or KEYS[signer or act["by"]].sign(canon(act))}
         e["hq_sig"] = KEYS["hq"].sign(canon(e))

@@ -1,8 +1,8 @@
 /* sign.c — the CLI's side of the governance log: member key files loaded into
  * sodium memory, acts completed (by, at, nonce), normalised to NFC, signed
- * over their canonical form and sent to the HQ node. The only place the CLI
- * touches a member's secret key; it never signs as a node and never decides
- * whether an act is allowed (the HQ does). */
+ * over their canonical form, bound to the coalition, and sent to the HQ node. The only place the
+ * CLI touches a member's secret key; it never signs as a node and never decides whether an act is
+ * allowed (the HQ does). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,13 +134,36 @@ out:
 	return rc;
 }
 
+/* Names in act the coalition the HQ sequences for (the hash of its charter
+ * entry), which binds the signature to it: the same key in another coalition
+ * cannot be made to say the same. */
+static enum jic_rc name_coalition(struct cli *c, json_t *act)
+{
+	json_t *co = NULL;
+	const char *hex;
+	enum jic_rc rc;
+
+	if (json_object_get(act, "coalition"))
+		return JIC_OK;
+	rc = cli_call_json(c, "GET", CLI_GOV_PREFIX "coalition", NULL, &co);
+	hex = json_string_value(json_object_get(co, "coalition"));
+	if (rc == JIC_OK && !hex)
+		rc = jic_fail(&c->d, JIC_ENET, "the HQ named no coalition");
+	if (rc == JIC_OK && json_object_set_new(act, "coalition", json_string(hex)) != 0)
+		rc = jic_fail(&c->d, JIC_ENOMEM, "out of memory");
+	json_decref(co);
+	return rc;
+}
+
 enum jic_rc cli_act_send(struct cli *c, const struct cli_key *k, json_t *act, json_t **entry)
 {
 	json_t *body = NULL;
 	enum jic_rc rc;
 
 	*entry = NULL;
-	rc = cli_act_sign(c, k, act, &body);
+	rc = name_coalition(c, act);
+	if (rc == JIC_OK)
+		rc = cli_act_sign(c, k, act, &body);
 	if (rc == JIC_OK)
 		rc = cli_call_json(c, "POST", CLI_GOV_PREFIX "acts", body, entry);
 	json_decref(body);

@@ -264,8 +264,12 @@ static int is_member(const struct jic_req *req, const struct gov_state *st)
 static int sees_meeting(const struct jic_req *req, const struct gov_state *st,
                         const struct gov_meeting *m)
 {
+	/* Guests are named by account id, which only the HQ node's accounts
+	 * make unique to one party: another node's account of that id is no
+	 * guest. */
 	return is_member(req, st) ||
-	       in_array(json_object_get(m->act, "guests"), req->who->account_id);
+	       (req->node && strcmp(req->node->node_id, st->hq_node) == 0 &&
+	        in_array(json_object_get(m->act, "guests"), req->who->account_id));
 }
 
 static enum jic_rc get_meetings(const struct jic_req *req, const struct gov_route *rt,
@@ -349,7 +353,13 @@ static enum jic_rc derived(const struct jic_req *req, const struct gov_route *rt
 		jic_fail(d, rc, "the coalition has no charter yet");
 	if (rc != JIC_OK)
 		goto out;
-	if (strcmp(what, "presidency") == 0 && rt->n == 2)
+	if (strcmp(what, "coalition") == 0 && rt->n == 2)
+		rc = gov_send(resp, 200,
+		              json_pack("{s:s, s:O, s:O}", "coalition", st->coalition, "name_en",
+		                        json_object_get(st->charter, "name_en"), "name_ar",
+		                        json_object_get(st->charter, "name_ar")),
+		              d);
+	else if (strcmp(what, "presidency") == 0 && rt->n == 2)
 		rc = get_presidency(req, st, resp, d);
 	else if (strcmp(what, "keys") == 0 && rt->n == 2)
 		rc = gov_send(resp, 200, gov_state_keys_json(st, jic_time_now_us()), d);
@@ -398,7 +408,10 @@ enum jic_rc gov_gov(const struct jic_req *req, const struct gov_route *rt, struc
 
 	if (rt->n < 2)
 		return jic_fail(d, JIC_ENOTFOUND, "no such resource");
-	if (!req->who && !(gov_is(req, "POST") && strcmp(what, "acts") == 0 && rt->n == 2))
+	/* Without a token: an act whose key is its credential, and the
+	 * coalition's hash, which such an act names (and public reports show). */
+	if (!req->who && !(gov_is(req, "POST") && strcmp(what, "acts") == 0 && rt->n == 2) &&
+	    !(gov_is(req, "GET") && strcmp(what, "coalition") == 0 && rt->n == 2))
 		return jic_fail(d, JIC_EAUTH, "a token is required");
 	if (!req->node)
 		return jic_fail(d, JIC_EINTERNAL, "node settings missing");

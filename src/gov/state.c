@@ -1264,8 +1264,9 @@ static enum jic_rc act_publish(struct ctx *c, struct jic_diag *d)
 	return JIC_OK;
 }
 
-/* Each act type, the fields it carries besides type, by, at and nonce
- * (docs/governance.md, "Acts"), and its check-and-apply. */
+/* Each act type, the fields it carries besides type, by, at, nonce and (all
+ * but the charter, the first) coalition (docs/governance.md, "Acts"), and its
+ * check-and-apply. */
 static const struct {
 	const char *type;
 	const char *fields;
@@ -1344,7 +1345,7 @@ enum jic_rc gov_state_apply(struct gov_state *st, int64_t seq, int64_t at_us, co
 {
 	struct ctx c = {st, seq, at_us, hash, act, NULL, verify, fx};
 	const char *type, *nonce;
-	char(*n)[NONCE_MAX], fields[128];
+	char(*n)[NONCE_MAX], fields[192];
 	enum jic_rc rc = JIC_OK;
 	int64_t act_at;
 	size_t i;
@@ -1368,11 +1369,20 @@ enum jic_rc gov_state_apply(struct gov_state *st, int64_t seq, int64_t at_us, co
 		return jic_fail(d, JIC_EUNPROC, "only the first entry is a charter");
 	if (strcmp(type, "charter") != 0 && !st->charter)
 		return jic_fail(d, JIC_EUNPROC, "the log must start with a charter");
+	/* What a member signed for one coalition proves nothing in another that
+	 * knows the same key: every act after the charter names its coalition. */
+	if (strcmp(type, "charter") != 0 &&
+	    (!jstr(act, "coalition") || strcmp(jstr(act, "coalition"), st->coalition) != 0))
+		return jic_fail(d, JIC_EUNPROC,
+		                "field 'coalition' must be this coalition's (the hash of its "
+		                "charter entry, %.16s...)",
+		                st->coalition);
 	for (i = 0; i < sizeof(acts) / sizeof(acts[0]) && strcmp(type, acts[i].type) != 0; i++)
 		;
 	if (i == sizeof(acts) / sizeof(acts[0]))
 		return jic_fail(d, JIC_EINVAL, "unknown act type '%.64s'", type);
-	snprintf(fields, sizeof(fields), "type by at nonce %s", acts[i].fields);
+	snprintf(fields, sizeof(fields), "type by at nonce %s%s", i ? "coalition " : "",
+	         acts[i].fields);
 	rc = known_fields(act, type, fields, d);
 	if (rc == JIC_OK)
 		rc = acts[i].fn(&c, d);

@@ -45,6 +45,10 @@ int http_anonymous_ok(const char *method, const char *path)
 		                           strcmp(path, "/jic/v1/gov/acts/") == 0);
 	if (strcmp(method, "GET") != 0)
 		return 0;
+	/* The coalition's hash, which that party's act must name. */
+	if (route == HR_JIC)
+		return strcmp(path, "/jic/v1/gov/coalition") == 0 ||
+		       strcmp(path, "/jic/v1/gov/coalition/") == 0;
 	switch (route) {
 	case HR_DISCOVERY:
 	case HR_API_ROOT:

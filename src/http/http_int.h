@@ -109,8 +109,8 @@ enum jic_rc http_error_body(struct jic_buf *b, int status, const char *msg);
 /* ---- guard.c: anonymous requests, dissolution, the data audit ---- */
 /* 1 when a request without an Authorization header may go on anonymously
  * (who NULL): TAXII GETs of discovery, the API root, collections and their
- * objects (gov then shows only public collections), and POST
- * /jic/v1/gov/acts (gov decides). Everything else stays 401. */
+ * objects (gov then shows only public collections), POST /jic/v1/gov/acts
+ * (gov decides) and GET /jic/v1/gov/coalition. Everything else stays 401. */
 int http_anonymous_ok(const char *method, const char *path);
 /* JIC_EDENIED for a write (any method but GET and HEAD) once the coalition is
  * dissolved: the node is then a read-only archive. */

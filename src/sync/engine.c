@@ -482,7 +482,10 @@ static enum jic_rc pages(struct poll *p, struct jic_diag *d)
 
 /* Records the attempt on the pull's row, if the row is still the one listed.
  * From then on the row holds this poll's attempt time, which a pull added
- * again would not, so every later write of the poll can tell its row. */
+ * again would not, so every later write of the poll can tell its row. Only a
+ * row never polled needs it: any other already holds an attempt time of its
+ * own, and a poll that writes nothing (no page, no failure) then writes
+ * nothing at all. */
 static enum jic_rc claim(struct poll *p, struct jic_diag *d)
 {
 	enum jic_rc rc;
@@ -514,7 +517,7 @@ static void poll_pull(struct worker *w, struct jic_store *s, const struct jic_pe
 	jic_sync_reply_init(&p.r);
 	p.was = *pull;
 	pull->last_attempt_us = jic_time_now_us();
-	rc = claim(&p, &d);
+	rc = p.was.last_attempt_us == 0 ? claim(&p, &d) : JIC_OK;
 	if (rc == JIC_OK)
 		rc = open_client(&p, &d);
 	if (rc == JIC_OK)

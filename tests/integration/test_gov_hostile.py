@@ -81,6 +81,8 @@ class GovHostile(jictest.TestCase):
     def act(self, typ, by="sahil", signer=None, **fields):
         """{"act","sig"}: a complete act signed over its canonical bytes."""
         a = {"type": typ, "by": by, "at": jictest.stix_now(), "nonce": str(uuid.uuid4())}
+        if getattr(self, "coalition", None):
+            a["coalition"] = self.coalition
         a.update(fields)
         return {"act": a, "sig": self.sign(signer or by, canonical(a))}
 
@@ -183,6 +185,11 @@ class GovHostile(jictest.TestCase):
         # the coalition, and one pending proposal, for the acts to work on
         r = self.send("POST", "gov/charter", self.charter_doc())
         self.assertEqual(r.status, 201, r)
+        # what every act names, readable without a token
+        r = self.send("GET", "gov/coalition", token="")
+        self.assertEqual(r.status, 200, r)
+        self.coalition = r.json["coalition"]
+        self.assertEqual(len(self.coalition), 64)
         self.refused(409, "already has a charter", "POST", "gov/charter", self.charter_doc())
         invite = self.act("member.invite", member={"id": "qamar", "name_en": "Qamar",
                                                    "name_ar": "قمر", "kind": "observer",
@@ -343,6 +350,9 @@ class GovHostile(jictest.TestCase):
             (self.act("approve", by="jabal", ref=1.5), 400, "real number"),
             (self.act("approve", by="jabal", ref=2 ** 63 - 1), 422, "not a pending proposal"),
             (self.act("approve", by="jabal", ref=1), 422, "not a pending proposal"),
+            (self.act("approve", by="jabal", ref=2, coalition="0" * 64), 422,
+             "field 'coalition'"),
+            (self.act("approve", by="jabal", ref=2, coalition=None), 422, "field 'coalition'"),
             (self.act("approve", by="jabal", ref=2, nonce=""), 400, "nonce"),
             (self.act("approve", by="jabal", ref=2, nonce="n" * 5000), 400, "nonce"),
             (self.act("approve", by="jabal", ref=2, at="yesterday"), 400, "'at'"),
@@ -395,7 +405,8 @@ class GovHostile(jictest.TestCase):
                      b'{"act":{"type":"approve","by":"jabal","x":' + b"[" * 5000 +
                      b"]" * 5000 + b'},"sig":"x"}', token=jabal)
         deep = {"type": "meeting.convene", "by": "sahil", "at": jictest.stix_now(),
-                "nonce": str(uuid.uuid4()), "meeting": str(uuid.uuid4()), "title_en": "T",
+                "nonce": str(uuid.uuid4()), "coalition": self.coalition,
+                "meeting": str(uuid.uuid4()), "title_en": "T",
                 "title_ar": "ع", "participants": ["sahil"], "agenda": "@"}
         nest = b"[" * 1500 + b"]" * 1500
         sig = self.sign("sahil", canonical(deep).replace(b'"@"', nest))

@@ -41,7 +41,7 @@ struct lf_mem {
 	char key[JIC_KEY_TEXT_LEN]; /* every member's key: nothing is verified */
 };
 
-/* Applies act (a JSON object text without at and nonce; taken) as the next
+/* Applies act (a JSON object text without at, nonce and coalition; taken) as the next
  * entry, sequenced at `at`. */
 static inline enum jic_rc lf_apply(struct lf_mem *m, const char *at, const char *act_text,
                                    struct gov_effect *fx_out)
@@ -59,6 +59,8 @@ static inline enum jic_rc lf_apply(struct lf_mem *m, const char *at, const char 
 	jic_time_format(lf_ts(at), ats);
 	json_object_set_new(act, "at", json_string(ats));
 	json_object_set_new(act, "nonce", json_string(nonce));
+	if (m->st->charter && !json_object_get(act, "coalition"))
+		json_object_set_new(act, "coalition", json_string(m->st->coalition));
 	snprintf(hash, sizeof(hash), "%064lld", (long long)(m->seq + 1));
 	rc = gov_state_apply(m->st, m->seq + 1, lf_ts(at), hash, act, 0, &fx, &d);
 	if (rc == JIC_OK)

@@ -30,6 +30,7 @@ struct db {
 	struct key k[16];
 	size_t nk;
 	char msg[256];
+	char coalition[65]; /* the stored log's, as coalition_of last read it */
 };
 
 static struct key *key_of(struct db *f, const char *id)
@@ -98,7 +99,19 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* The body of POST /gov/acts: act (JSON text, given at and nonce here)
+/* The coalition of the stored log (the hash of its charter entry), kept in
+ * f; "" before the charter. */
+static const char *coalition_of(struct db *f)
+{
+	struct gov_state *st = NULL;
+
+	if (gov_state_load(f->s, 0, &st, NULL, NULL) == JIC_OK)
+		snprintf(f->coalition, sizeof(f->coalition), "%s", st->coalition);
+	gov_state_free(st);
+	return f->coalition;
+}
+
+/* The body of POST /gov/acts: act (JSON text, given at, nonce and coalition here)
  * signed by signer's key. Malloc'ed. */
 static char *signed_body(struct db *f, const char *signer, const char *act_text)
 {
@@ -115,6 +128,8 @@ static char *signed_body(struct db *f, const char *signer, const char *act_text)
 		json_object_set_new(act, "at", json_string(at));
 	if (!json_object_get(act, "nonce"))
 		json_object_set_new(act, "nonce", json_string(nonce));
+	if (!json_object_get(act, "coalition"))
+		json_object_set_new(act, "coalition", json_string(coalition_of(f)));
 	assert_int_equal(jic_json_canonical(act, &canon, &len, NULL), JIC_OK);
 	jic_crypto_sign(key_of(f, signer)->sk, canon, len, sig);
 	jic_crypto_sig_format(sig, sig_text);
@@ -271,6 +286,7 @@ static enum jic_rc try_act(struct db *f, const char *by, const char *tmpl)
 	jic_crypto_uuid4(nonce);
 	json_object_set_new(act, "at", json_string(now));
 	json_object_set_new(act, "nonce", json_string(nonce));
+	json_object_set_new(act, "coalition", json_string(coalition_of(f)));
 	if (json_object_get(act, "signed_at"))
 		json_object_set_new(act, "signed_at", json_string(now));
 	assert_int_equal(gov_state_load(f->s, 0, &st, NULL, NULL), JIC_OK);
@@ -763,6 +779,20 @@ static void test_peer_refuses_forgeries(void **state)
 	json_decref(e);
 	free(entry);
 
+	/* At the HQ: an act signed for another coalition (one that knows the
+	 * same key), or naming none. */
+	assert_int_equal(submit_as(f, "c", NULL,
+	                           "{\"type\":\"adviser.revoke\",\"by\":\"c\",\"ref\":9,"
+	                           "\"coalition\":\"%064d\"}",
+	                           0),
+	                 JIC_EUNPROC);
+	assert_non_null(strstr(f->msg, "field 'coalition'"));
+	assert_int_equal(submit_as(f, "c", NULL,
+	                           "{\"type\":\"adviser.revoke\",\"by\":\"c\",\"ref\":9,"
+	                           "\"coalition\":null}"),
+	                 JIC_EUNPROC);
+	assert_non_null(strstr(f->msg, "field 'coalition'"));
+
 	/* At the HQ: a wrong key, and a replayed act. */
 	assert_int_equal(submit_as(f, "b", NULL, "{\"type\":\"member.withdraw\",\"by\":\"c\"}"),
 	                 JIC_EUNPROC);
@@ -1249,6 +1279,16 @@ static void test_api(void **state)
 	assert_non_null(json_string_value(
 	    json_object_get(json_array_get(json_object_get(doc, "versions"), 0), "message")));
 	json_decref(doc);
+	/* At another node, an account of the same id is nobody's guest. */
+	{
+		struct jic_node hq = f->node;
+
+		snprintf(f->node.node_id, sizeof(f->node.node_id), "room");
+		assert_int_equal(
+		    call(f, &guest, "GET", "/jic/v1/gov/meetings/" MEETING, NULL, &st, NULL),
+		    JIC_ENOTFOUND);
+		f->node = hq;
+	}
 	/* An observer is no guest here: it reads none of the coalition's meetings. */
 	assert_int_equal(call(f, &odel, "GET", "/jic/v1/gov/meetings", NULL, &st, &doc), JIC_OK);
 	assert_int_equal(json_array_size(json_object_get(doc, "meetings")), 0);
