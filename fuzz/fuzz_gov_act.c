@@ -14,19 +14,23 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define KEY "ed25519:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+#define KEY_A "ed25519:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="
+#define KEY_B "ed25519:AgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4fICE="
+#define KEY_X "ed25519:AwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISI="
+#define KEY_I "ed25519:BAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiM="
 #define HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
 static const char *const prefix[] = {
     "{\"type\":\"charter\",\"by\":\"node:hq\",\"at\":\"2027-01-01T00:00:00Z\",\"nonce\":\"n1\","
     "\"name_en\":\"C\",\"name_ar\":\"ت\",\"first_term_start\":\"2027-01-01\",\"term_months\":3,"
     "\"hq_node\":\"hq\",\"hq_key\":\"" KEY "\",\"rules\":{\"admit\":\"chair\"},\"members\":["
-    "{\"id\":\"a\",\"name_en\":\"A\",\"name_ar\":\"أ\",\"kind\":\"full\",\"key\":\"" KEY "\"},"
-    "{\"id\":\"b\",\"name_en\":\"B\",\"name_ar\":\"ب\",\"kind\":\"full\",\"key\":\"" KEY "\"},"
-    "{\"id\":\"x\",\"name_en\":\"X\",\"name_ar\":\"س\",\"kind\":\"associate\",\"key\":\"" KEY
+    "{\"id\":\"a\",\"name_en\":\"A\",\"name_ar\":\"أ\",\"kind\":\"full\",\"key\":\"" KEY_A "\"},"
+    "{\"id\":\"b\",\"name_en\":\"B\",\"name_ar\":\"ب\",\"kind\":\"full\",\"key\":\"" KEY_B "\"},"
+    "{\"id\":\"x\",\"name_en\":\"X\",\"name_ar\":\"س\",\"kind\":\"associate\",\"key\":\"" KEY_X
     "\"}]}",
     "{\"type\":\"member.invite\",\"by\":\"a\",\"at\":\"2027-01-02T00:00:00Z\",\"nonce\":\"n2\","
     "\"coalition\":\"" HASH "\","
-    "\"member\":{\"id\":\"i\",\"name_en\":\"I\",\"name_ar\":\"ي\",\"key\":\"" KEY "\"}}",
+    "\"member\":{\"id\":\"i\",\"name_en\":\"I\",\"name_ar\":\"ي\",\"key\":\"" KEY_I "\"}}",
     "{\"type\":\"meeting.convene\",\"by\":\"a\",\"at\":\"2027-01-03T00:00:00Z\",\"nonce\":\"n3\","
     "\"coalition\":\"" HASH "\","
     "\"meeting\":\"6f1a3e2c-1b2d-4c5e-8f90-0123456789ab\",\"title_en\":\"M\",\"title_ar\":\"م\","

@@ -582,8 +582,16 @@ static enum jic_rc act_charter(struct ctx *c, struct jic_diag *d)
 			return jic_fail(d, JIC_EINVAL, "member '%s': 'key' must be ed25519:BASE64",
 			                id);
 		for (j = 0; j < i; j++) {
-			if (strcmp(id, jstr(json_array_get(mem, j), "id")) == 0)
+			const json_t *o = json_array_get(mem, j);
+			uint8_t opk[32];
+
+			if (strcmp(id, jstr(o, "id")) == 0)
 				return jic_fail(d, JIC_EINVAL, "member '%s' is listed twice", id);
+			/* One key, one voice: a key shared would sign twice. */
+			if (jic_crypto_pk_parse(jstr(o, "key"), opk, NULL) == JIC_OK &&
+			    memcmp(opk, pk, sizeof(pk)) == 0)
+				return jic_fail(d, JIC_EINVAL, "members '%s' and '%s' share a key",
+				                jstr(o, "id"), id);
 		}
 		full += !kind || strcmp(kind, "full") == 0;
 	}
@@ -629,6 +637,22 @@ static enum jic_rc act_charter(struct ctx *c, struct jic_diag *d)
 	return JIC_OK;
 }
 
+/* The member, other than id, that signs with pk (registered, or named by its
+ * invitation in force); NULL when none. */
+static const char *key_holder(const struct gov_state *st, const uint8_t pk[32], const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < st->n_m; i++) {
+		const struct gov_member *m = &st->m[i];
+
+		if ((m->has_key || m->status == GOV_INVITED) && memcmp(m->pk, pk, 32) == 0 &&
+		    strcmp(m->id, id) != 0)
+			return m->id;
+	}
+	return NULL;
+}
+
 static enum jic_rc act_invite(struct ctx *c, struct jic_diag *d)
 {
 	const json_t *inv = json_object_get(c->act, "member");
@@ -663,13 +687,24 @@ static enum jic_rc act_invite(struct ctx *c, struct jic_diag *d)
 		return jic_fail(d, JIC_EUNPROC, "the invitation expires before it is sequenced");
 	if ((rc = applicable(c->st, "member.invite", c->act, c->at_us, d)) != JIC_OK)
 		return rc;
+	if ((s = key_holder(c->st, pk, id)) != NULL)
+		return jic_fail(d, JIC_EUNPROC,
+		                "field 'member.key' is '%s''s key: each member has its own", s);
 	for (i = 0; i < c->st->n_p; i++) {
 		const struct gov_proposal *p = &c->st->p[i];
+		const json_t *other = json_object_get(p->act, "member");
+		uint8_t opk[32];
 
-		if (!p->done && strcmp(p->type, "member.invite") == 0 &&
-		    strcmp(jstr(json_object_get(p->act, "member"), "id"), id) == 0)
+		if (p->done || strcmp(p->type, "member.invite") != 0)
+			continue;
+		if (strcmp(jstr(other, "id"), id) == 0)
 			return jic_fail(d, JIC_EUNPROC, "proposal %lld already invites '%s'",
 			                (long long)p->seq, id);
+		if (jic_crypto_pk_parse(jstr(other, "key"), opk, NULL) == JIC_OK &&
+		    memcmp(opk, pk, sizeof(pk)) == 0)
+			return jic_fail(d, JIC_EUNPROC,
+			                "proposal %lld already invites '%s' with this key",
+			                (long long)p->seq, jstr(other, "id"));
 	}
 	return propose(c->st, c->seq, c->act, id, GOV_ADMIT, d);
 }

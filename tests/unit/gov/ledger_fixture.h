@@ -38,7 +38,7 @@ static inline int64_t lf_ts(const char *s)
 struct lf_mem {
 	struct gov_state *st;
 	int64_t seq;
-	char key[JIC_KEY_TEXT_LEN]; /* every member's key: nothing is verified */
+	char key[JIC_KEY_TEXT_LEN]; /* the last key lf_key made */
 };
 
 /* Applies act (a JSON object text without at, nonce and coalition; taken) as the next
@@ -73,6 +73,17 @@ static inline enum jic_rc lf_apply(struct lf_mem *m, const char *at, const char 
 	return rc;
 }
 
+/* A fresh public key into m->key, returned: each member has its own (nothing
+ * is signed in memory, but a key shared by two members is refused). */
+static inline const char *lf_key(struct lf_mem *m)
+{
+	uint8_t pk[32], sk[64];
+
+	jic_crypto_sign_keypair(pk, sk);
+	jic_crypto_pk_format(pk, m->key);
+	return m->key;
+}
+
 /* The charter: members "id:kind,id:kind,..." in order, the first term's start,
  * its length and rules (a JSON object text). */
 static inline void lf_charter(struct lf_mem *m, const char *members, const char *first,
@@ -80,10 +91,7 @@ static inline void lf_charter(struct lf_mem *m, const char *members, const char 
 {
 	char buf[4096], spec[512], *tok, *save = NULL;
 	size_t n;
-	uint8_t pk[32], sk[64];
 
-	jic_crypto_sign_keypair(pk, sk);
-	jic_crypto_pk_format(pk, m->key);
 	m->st = gov_state_new();
 	assert_non_null(m->st);
 	m->seq = 0;
@@ -92,7 +100,7 @@ static inline void lf_charter(struct lf_mem *m, const char *members, const char 
 	    "{\"type\":\"charter\",\"by\":\"node:hq-node\",\"name_en\":\"Coalition\","
 	    "\"name_ar\":\"التحالف\",\"term_months\":%d,\"first_term_start\":\"%s\","
 	    "\"hq_node\":\"hq-node\",\"hq_key\":\"%s\",\"rules\":%s,\"members\":[",
-	    term_months, first, m->key, rules ? rules : "{}");
+	    term_months, first, lf_key(m), rules ? rules : "{}");
 	snprintf(spec, sizeof(spec), "%s", members);
 	for (tok = strtok_r(spec, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		char *colon = strchr(tok, ':');
@@ -102,7 +110,7 @@ static inline void lf_charter(struct lf_mem *m, const char *members, const char 
 		                      "%s{\"id\":\"%s\",\"name_en\":\"M %s\",\"name_ar\":\"ع %s\","
 		                      "\"kind\":\"%s\",\"key\":\"%s\"}",
 		                      buf[n - 1] == '[' ? "" : ",", tok, tok, tok, colon + 1,
-		                      m->key);
+		                      lf_key(m));
 	}
 	snprintf(buf + n, sizeof(buf) - n, "]}");
 	assert_int_equal(lf_apply(m, "2019-12-01T00:00:00Z", buf, NULL), JIC_OK);

@@ -279,7 +279,8 @@ static enum jic_rc try_act(struct db *f, const char *by, const char *tmpl)
 	json_t *act;
 	enum jic_rc rc;
 
-	snprintf(text, sizeof(text), tmpl, by, key_of(f, by)->text);
+	/* The key a template may name is an invitee's own. */
+	snprintf(text, sizeof(text), tmpl, by, key_of(f, "newbie")->text);
 	act = json_loads(text, 0, NULL);
 	assert_non_null(act);
 	jic_time_format(jic_time_now_us(), now);
@@ -464,7 +465,7 @@ static void test_invitation_expiry(void **state)
 	    m, "2027-01-10", JIC_OK,
 	    "{\"type\":\"member.invite\",\"by\":\"a\",\"member\":{\"id\":\"d\",\"name_en\":\"D\","
 	    "\"name_ar\":\"د\",\"key\":\"%s\"},\"expires\":\"2027-02-01T00:00:00Z\"}",
-	    m->key);
+	    lf_key(m));
 	lf_act(m, "2027-01-11", JIC_EDENIED, "{\"type\":\"member.accept\",\"by\":\"d\",\"ref\":2}");
 	lf_act(m, "2027-01-12", JIC_OK, "{\"type\":\"approve\",\"by\":\"b\",\"ref\":2}");
 	lf_act(m, "2027-02-01", JIC_EUNPROC, "{\"type\":\"member.accept\",\"by\":\"d\",\"ref\":2}");
@@ -480,6 +481,44 @@ static void test_invitation_expiry(void **state)
 	json_decref(js);
 	lf_act(m, "2027-01-31T23:59:59Z", JIC_OK,
 	       "{\"type\":\"member.accept\",\"by\":\"d\",\"ref\":2}");
+	gov_state_free(m->st);
+}
+
+/* One key, one member: a key two members share would sign, and vote, twice. */
+static void test_one_key_one_member(void **state)
+{
+	struct lf_mem mm = {0}, *m = &mm;
+	char k[JIC_KEY_TEXT_LEN], b_key[JIC_KEY_TEXT_LEN], buf[2048];
+	(void)state;
+
+	m->st = gov_state_new();
+	assert_non_null(m->st);
+	snprintf(k, sizeof(k), "%s", lf_key(m));
+	snprintf(buf, sizeof(buf),
+	         "{\"type\":\"charter\",\"by\":\"node:hq-node\",\"name_en\":\"C\","
+	         "\"name_ar\":\"ت\",\"first_term_start\":\"2027-01-01\",\"hq_node\":\"hq-node\","
+	         "\"hq_key\":\"%s\",\"members\":[{\"id\":\"a\",\"name_en\":\"A\","
+	         "\"name_ar\":\"أ\",\"kind\":\"full\",\"key\":\"%s\"},{\"id\":\"b\","
+	         "\"name_en\":\"B\",\"name_ar\":\"ب\",\"kind\":\"full\",\"key\":\"%s\"}]}",
+	         k, k, k);
+	assert_int_equal(lf_apply(m, "2026-12-01", buf, NULL), JIC_EINVAL);
+	gov_state_free(m->st);
+
+	lf_charter(m, "a:full,b:full", "2027-01-01", 3, "{\"admit\":\"chair\"}");
+	snprintf(b_key, sizeof(b_key), "%s", m->key); /* the last member's */
+	lf_act(m, "2027-01-10", JIC_EUNPROC,
+	       "{\"type\":\"member.invite\",\"by\":\"a\",\"member\":{\"id\":\"d\","
+	       "\"name_en\":\"D\",\"name_ar\":\"د\",\"key\":\"%s\"}}",
+	       b_key);
+	lf_act(m, "2027-01-10", JIC_OK,
+	       "{\"type\":\"member.invite\",\"by\":\"a\",\"member\":{\"id\":\"d\","
+	       "\"name_en\":\"D\",\"name_ar\":\"د\",\"key\":\"%s\"}}",
+	       lf_key(m));
+	/* d's invitation names it: nobody else may be invited with it. */
+	lf_act(m, "2027-01-11", JIC_EUNPROC,
+	       "{\"type\":\"member.invite\",\"by\":\"a\",\"member\":{\"id\":\"e\","
+	       "\"name_en\":\"E\",\"name_ar\":\"ه\",\"key\":\"%s\"}}",
+	       m->key);
 	gov_state_free(m->st);
 }
 
@@ -1342,6 +1381,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_rights_matrix, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_proposals_take_effect, setup, teardown),
 	    cmocka_unit_test(test_invitation_expiry),
+	    cmocka_unit_test(test_one_key_one_member),
 	    cmocka_unit_test(test_keys_per_stretch_of_membership),
 	    cmocka_unit_test(test_proposals_settle_when_voters_leave),
 	    cmocka_unit_test(test_chair_rule_needs_the_chairs_signature),

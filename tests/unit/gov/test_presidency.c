@@ -223,17 +223,17 @@ static void test_admitted_members_join_the_end(void **state)
 	    m, "2027-01-10", JIC_OK,
 	    "{\"type\":\"member.invite\",\"by\":\"a\",\"member\":{\"id\":\"d\",\"name_en\":\"D\","
 	    "\"name_ar\":\"د\",\"kind\":\"full\",\"key\":\"%s\"}}",
-	    m->key);
+	    lf_key(m));
 	lf_act(
 	    m, "2027-01-11", JIC_OK,
 	    "{\"type\":\"member.invite\",\"by\":\"a\",\"member\":{\"id\":\"e\",\"name_en\":\"E\","
 	    "\"name_ar\":\"هـ\",\"key\":\"%s\"}}",
-	    m->key);
+	    lf_key(m));
 	lf_act(
 	    m, "2027-01-12", JIC_OK,
 	    "{\"type\":\"member.invite\",\"by\":\"a\",\"member\":{\"id\":\"x\",\"name_en\":\"X\","
 	    "\"name_ar\":\"س\",\"kind\":\"associate\",\"key\":\"%s\"}}",
-	    m->key);
+	    lf_key(m));
 	/* Acceptance order, not invitation order, places them. */
 	lf_act(m, "2027-01-13", JIC_OK, "{\"type\":\"member.accept\",\"by\":\"e\",\"ref\":3}");
 	lf_act(m, "2027-01-14", JIC_OK, "{\"type\":\"member.accept\",\"by\":\"x\",\"ref\":4}");
