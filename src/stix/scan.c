@@ -341,7 +341,7 @@ static enum step open(struct scanner *sc, uint8_t kind)
 	uint32_t i;
 
 	if (sc->depth == JIC_STIX_DEPTH_MAX)
-		return fail(sc, JIC_ETOOBIG, "JSON nested deeper than 64 levels");
+		return fail(sc, JIC_EINVAL, "JSON nested deeper than 64 levels");
 	if ((i = tok_new(sc, kind)) == UINT32_MAX)
 		return fail(sc, JIC_ENOMEM, "out of memory");
 	sc->stack[sc->depth] = i;

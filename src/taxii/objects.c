@@ -240,6 +240,10 @@ static enum jic_rc one_object(const struct taxii_call *t, const char *key, const
 		goto out;
 	q.f.ids = ids;
 	q.f.n_ids = 1;
+	/* These endpoints take no match[id] or match[type] (TAXII 2.1, 5.6 and
+	 * 5.8): the object is the path's, whatever those say. */
+	q.f.types = NULL;
+	q.f.n_types = 0;
 	if (kind == PAGE_VERSIONS) {
 		/* The versions endpoint lists every version whatever match[version] says. */
 		q.f.versions = JIC_VERSION_ALL;

@@ -109,7 +109,9 @@ static int parse_u64(const char *s, size_t max_digits, uint64_t *out)
 	return 1;
 }
 
-/* First pass: rejects empty values of known keys and sizes the lists. */
+/* First pass: rejects empty values of known keys and a single-valued key
+ * given twice (which of two limits would the client mean?), and sizes the
+ * lists. */
 static enum jic_rc plan_params(const struct jic_param *params, size_t n, struct plan *p,
                                struct jic_diag *d)
 {
@@ -126,6 +128,10 @@ static enum jic_rc plan_params(const struct jic_param *params, size_t n, struct 
 			continue;
 		if (v == NULL || v[0] == '\0') {
 			rc = jic_fail(d, JIC_EINVAL, "empty value for '%s'", params[i].key);
+			goto out;
+		}
+		if (k < K_ID && p->n[k]++ > 0) {
+			rc = jic_fail(d, JIC_EINVAL, "'%s' is given more than once", params[i].key);
 			goto out;
 		}
 		if (k < K_ID)

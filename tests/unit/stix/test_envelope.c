@@ -286,11 +286,11 @@ static void test_depth(void **state)
 	assert_int_equal(parse(s, &n, &d), JIC_OK);
 	free(s);
 	s = nested(65);
-	assert_int_equal(parse(s, &n, &d), JIC_ETOOBIG);
-	assert_int_equal(d.rc, JIC_ETOOBIG);
+	assert_int_equal(parse(s, &n, &d), JIC_EINVAL);
+	assert_int_equal(d.rc, JIC_EINVAL);
 	free(s);
 	s = nested(100000);
-	assert_int_equal(parse(s, &n, &d), JIC_ETOOBIG);
+	assert_int_equal(parse(s, &n, &d), JIC_EINVAL);
 	free(s);
 }
 

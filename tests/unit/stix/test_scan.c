@@ -279,7 +279,7 @@ static void test_limits(void **state)
 	memset(deep, '{', 1);
 	memset(deep, '[', 65);
 	memset(deep + 65, ']', 65);
-	assert_int_equal(scan_n(deep, 130), JIC_ETOOBIG);
+	assert_int_equal(scan_n(deep, 130), JIC_EINVAL);
 	free(deep);
 }
 

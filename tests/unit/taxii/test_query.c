@@ -92,6 +92,26 @@ static void test_limit(void **state)
 	jic_taxii_query_fini(&q);
 }
 
+/* A single-valued parameter given twice is refused, not resolved by order. */
+static void test_scalar_twice(void **state)
+{
+	struct jic_taxii_query q;
+	struct jic_diag d = { JIC_OK, "" };
+
+	(void)state;
+	assert_int_equal(parse2("limit", "1", "limit", "3", &q, &d), JIC_EINVAL);
+	assert_non_null(strstr(d.msg, "'limit' is given more than once"));
+	assert_int_equal(parse2("added_after", "2024-01-01T00:00:00Z", "added_after",
+	                        "2030-01-01T00:00:00Z", &q, &d),
+	                 JIC_EINVAL);
+	assert_int_equal(parse2("next", "1", "next", "1", &q, &d), JIC_EINVAL);
+	/* A list may come in several parameters. */
+	assert_int_equal(parse2("match[type]", "indicator", "match[type]", "malware", &q, &d),
+	                 JIC_OK);
+	assert_int_equal(q.f.n_types, 2);
+	jic_taxii_query_fini(&q);
+}
+
 static void test_limit_default_capped(void **state)
 {
 	struct jic_param p = { "x", "y" };
@@ -203,15 +223,15 @@ static void test_match_spec_version(void **state)
 
 static void test_repeats_accumulate(void **state)
 {
-	struct jic_param p[6] = {
+	struct jic_param p[5] = {
 		{ "match[type]", "indicator" }, { "match[id]", ID1 },
 		{ "match[type]", "malware,tool" }, { "match[id]", ID2 },
-		{ "limit", "5" },                 { "limit", "9" },
+		{ "limit", "9" },
 	};
 	struct jic_taxii_query q;
 
 	(void)state;
-	assert_int_equal(jic_taxii_query_parse(p, 6, 100, 1000, &q, NULL), JIC_OK);
+	assert_int_equal(jic_taxii_query_parse(p, 5, 100, 1000, &q, NULL), JIC_OK);
 	assert_int_equal(q.f.n_types, 3);
 	assert_string_equal(q.f.types[0], "indicator");
 	assert_string_equal(q.f.types[2], "tool");
@@ -267,7 +287,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),         cmocka_unit_test(test_unknown_ignored),
-		cmocka_unit_test(test_added_after),      cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_added_after),      cmocka_unit_test(test_limit), cmocka_unit_test(test_scalar_twice),
 		cmocka_unit_test(test_limit_default_capped), cmocka_unit_test(test_next),
 		cmocka_unit_test(test_match_id),         cmocka_unit_test(test_match_type),
 		cmocka_unit_test(test_match_version),    cmocka_unit_test(test_match_spec_version),
