@@ -280,6 +280,17 @@ static void test_post_and_read(void **state)
 	                    "application/stix+json;version=2.1");
 	json_decref(j);
 
+	/* One object and its versions take no match[type]: the path names it. */
+	{
+		struct jic_param other = { "match[type]", "malware" };
+
+		assert_int_equal(call("GET", "/api/collections/" COLL1 "/objects/" ID_A "/", &other,
+		                      1, NULL, &bb_analyst, NULL, NULL),
+		                 JIC_OK);
+		assert_int_equal(call("GET", "/api/collections/" COLL1 "/objects/" ID_A "/versions/",
+		                      &other, 1, NULL, &bb_analyst, NULL, NULL),
+		                 JIC_OK);
+	}
 	assert_int_equal(call("GET", "/api/collections/" COLL1 "/objects/" ID_B "/", NULL, 0, NULL,
 	                      &bb_analyst, NULL, NULL),
 	                 JIC_ENOTFOUND);
