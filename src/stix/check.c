@@ -634,8 +634,9 @@ static enum jic_rc check_required(const struct ck *c, uint32_t obj, const char *
 	return JIC_OK;
 }
 
-/* An integer 0-100 as jansson would have read it: no fraction, no exponent. */
-static int confidence_ok(const struct ck *c, uint32_t v)
+/* An integer lo..hi (lo >= 0) as jansson would have read it: no fraction, no
+ * exponent. */
+static int int_in(const struct ck *c, uint32_t v, long lo, long hi)
 {
 	const struct stix_tok *t = &c->s->tok[v];
 	const char *p = c->s->src + t->off;
@@ -644,10 +645,71 @@ static int confidence_ok(const struct ck *c, uint32_t v)
 	if (kind_of(c, v) != TK_NUM || (t->flags & TF_REAL))
 		return 0;
 	if (p[0] == '-')
-		return t->len == 2 && p[1] == '0';
-	for (uint32_t i = 0; i < t->len && n <= 100; i++)
+		return t->len == 2 && p[1] == '0' && lo == 0;
+	for (uint32_t i = 0; i < t->len && n <= hi; i++)
 		n = n * 10 + (p[i] - '0');
-	return n <= 100;
+	return n >= lo && n <= hi;
+}
+
+static int confidence_ok(const struct ck *c, uint32_t v)
+{
+	return int_in(c, v, 0, 100);
+}
+
+/* Pairs of times a type orders (STIX 2.1, each type's section): late after
+ * early, or not before it when equal is allowed. A relationship's stop_time
+ * "MUST be later than" its start_time, but OpenCTI writes one instant as
+ * both (ATLAS case studies): equal is taken, earlier is not. */
+static const struct {
+	const char *type, *early, *late;
+	int strict;
+} time_orders[] = {
+    {"indicator", "valid_from", "valid_until", 1},
+    {"relationship", "start_time", "stop_time", 0},
+    {"campaign", "first_seen", "last_seen", 0},
+    {"intrusion-set", "first_seen", "last_seen", 0},
+    {"threat-actor", "first_seen", "last_seen", 0},
+    {"infrastructure", "first_seen", "last_seen", 0},
+    {"malware", "first_seen", "last_seen", 0},
+    {"sighting", "first_seen", "last_seen", 0},
+    {"observed-data", "first_observed", "last_observed", 0},
+};
+
+/* Counts a type bounds (STIX 2.1: 1 or 0 to 999,999,999). */
+static const struct {
+	const char *type, *key;
+	long lo;
+} counts[] = {
+    {"observed-data", "number_observed", 1},
+    {"sighting", "count", 0},
+};
+
+static enum jic_rc check_values(const struct ck *c, uint32_t obj, const char *type)
+{
+	struct stix_sv a, b;
+	int64_t a_us, b_us;
+	uint32_t v;
+	size_t i;
+
+	for (i = 0; i < sizeof(time_orders) / sizeof(time_orders[0]); i++) {
+		if (strcmp(type, time_orders[i].type) != 0 ||
+		    !str_at(c, obj, time_orders[i].early, &a) ||
+		    !str_at(c, obj, time_orders[i].late, &b) || !ts_parse(c, a, &a_us) ||
+		    !ts_parse(c, b, &b_us))
+			continue;
+		if (b_us < a_us || (time_orders[i].strict && b_us == a_us))
+			return jic_fail(c->d, JIC_EUNPROC, "\"%s\" is %s \"%s\"",
+			                time_orders[i].late,
+			                time_orders[i].strict ? "not later than" : "earlier than",
+			                time_orders[i].early);
+	}
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		if (strcmp(type, counts[i].type) == 0 && (v = get(c, obj, counts[i].key)) != 0 &&
+		    !int_in(c, v, counts[i].lo, 999999999))
+			return jic_fail(c->d, JIC_EUNPROC, "\"%s\" is not an integer %ld-999999999",
+			                counts[i].key, counts[i].lo);
+	}
+	return JIC_OK;
 }
 
 /* Optional common properties with a fixed shape. */
@@ -744,6 +806,8 @@ static enum jic_rc check_body(const struct ck *c, uint32_t obj, const char *type
 		rc = check_required(c, obj, type);
 	if (rc == JIC_OK && content)
 		rc = check_conditional(c, obj, type);
+	if (rc == JIC_OK && content)
+		rc = check_values(c, obj, type);
 	if (rc == JIC_OK && kind == KIND_MARKING)
 		rc = check_marking(c, obj);
 	if (rc == JIC_OK)

@@ -349,6 +349,42 @@ static void test_conditional(void **state)
 	                     "\"last_observed\":\"2020-01-01T00:00:00Z\",\"number_observed\":1}"));
 }
 
+#define OBSERVED(first, last, n)                                                                   \
+	load(SDO_HEAD("observed-data") ",\"first_observed\":\"" first                              \
+	                               "\",\"last_observed\":\"" last "\",\"number_observed\":" n  \
+	                               ",\"object_refs\":[\"ipv4-addr--" UUID "\"]}")
+
+/* Times a type orders and counts it bounds. */
+static void test_orders_and_counts(void **state)
+{
+	(void)state;
+	PASS(indicator_with("valid_until", "\"2016-01-02T00:00:00Z\""));
+	FAIL(indicator_with("valid_until", "\"2016-01-01T00:00:00Z\""));
+	FAIL(indicator_with("valid_until", "\"2015-12-31T00:00:00Z\""));
+	PASS(load(SDO_HEAD("campaign") ",\"name\":\"c\",\"first_seen\":\"2020-01-01T00:00:00Z\","
+	                               "\"last_seen\":\"2020-01-01T00:00:00Z\"}"));
+	FAIL(load(SDO_HEAD("campaign") ",\"name\":\"c\",\"first_seen\":\"2020-01-02T00:00:00Z\","
+	                               "\"last_seen\":\"2020-01-01T00:00:00Z\"}"));
+	/* One instant as both ends of a relationship, as OpenCTI writes it. */
+	PASS(load(SDO_HEAD("relationship") ",\"relationship_type\":\"uses\",\"source_ref\":"
+	                                   "\"malware--" UUID "\",\"target_ref\":\"tool--" UUID
+	                                   "\","
+	                                   "\"start_time\":\"2020-01-01T00:00:00Z\","
+	                                   "\"stop_time\":\"2020-01-01T00:00:00Z\"}"));
+	FAIL(load(SDO_HEAD("relationship") ",\"relationship_type\":\"uses\",\"source_ref\":"
+	                                   "\"malware--" UUID "\",\"target_ref\":\"tool--" UUID
+	                                   "\","
+	                                   "\"start_time\":\"2020-01-01T00:00:00Z\","
+	                                   "\"stop_time\":\"2019-01-01T00:00:00Z\"}"));
+	PASS(OBSERVED("2020-01-01T00:00:00Z", "2020-01-01T00:00:00Z", "999999999"));
+	FAIL(OBSERVED("2020-01-02T00:00:00Z", "2020-01-01T00:00:00Z", "1"));
+	FAIL(OBSERVED("2020-01-01T00:00:00Z", "2020-01-01T00:00:00Z", "0"));
+	FAIL(OBSERVED("2020-01-01T00:00:00Z", "2020-01-01T00:00:00Z", "1000000000"));
+	FAIL(OBSERVED("2020-01-01T00:00:00Z", "2020-01-01T00:00:00Z", "1.5"));
+	PASS(load(SDO_HEAD("sighting") ",\"sighting_of_ref\":\"malware--" UUID "\",\"count\":0}"));
+	FAIL(load(SDO_HEAD("sighting") ",\"sighting_of_ref\":\"malware--" UUID "\",\"count\":-1}"));
+}
+
 static void test_confidence_labels(void **state)
 {
 	(void)state;
@@ -466,6 +502,7 @@ int main(void)
 	    cmocka_unit_test(test_external_references),
 	    cmocka_unit_test(test_required),
 	    cmocka_unit_test(test_conditional),
+	    cmocka_unit_test(test_orders_and_counts),
 	    cmocka_unit_test(test_confidence_labels),
 	    cmocka_unit_test(test_marking),
 	    cmocka_unit_test(test_artifact),
