@@ -35,6 +35,12 @@ int jic_gov_role_parse(const char *s);
 const char *jic_gov_kind_name(enum jic_member_kind k);
 int jic_gov_kind_parse(const char *s);
 
+/* Starts a record of the local audit (jic_store_audit_add): *a cleared, now,
+ * who's account, member, role and adviser-of (none for NULL, an anonymous
+ * reader) and action ("read", "write", "delete"); the caller sets the
+ * collection, object and result. */
+void jic_gov_audit_init(struct jic_audit *a, const struct jic_principal *who, const char *action);
+
 /* Creates a token for account_id, stores its hash and writes the token, shown
  * only this once, into secret (JIC_TOKEN_LEN bytes, caller's sodium memory).
  * expires_us 0: never. */

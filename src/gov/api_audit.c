@@ -13,21 +13,25 @@
 #define AUDIT_DEFAULT 100
 #define AUDIT_MAX 10000
 
+void jic_gov_audit_init(struct jic_audit *a, const struct jic_principal *who, const char *action)
+{
+	memset(a, 0, sizeof(*a));
+	a->at_us = jic_time_now_us();
+	if (who) {
+		snprintf(a->account, sizeof(a->account), "%s", who->account_id);
+		snprintf(a->member, sizeof(a->member), "%s", who->member_id);
+		snprintf(a->role, sizeof(a->role), "%s", jic_gov_role_name(who->role));
+		snprintf(a->adviser_of, sizeof(a->adviser_of), "%s", who->adviser_of);
+	}
+	snprintf(a->action, sizeof(a->action), "%s", action);
+}
+
 enum jic_rc gov_audit_add(const struct jic_req *req, const char *action, const char *collection,
                           const char *object, struct jic_diag *d)
 {
-	const struct jic_principal *w = req->who;
 	struct jic_audit a;
 
-	memset(&a, 0, sizeof(a));
-	a.at_us = jic_time_now_us();
-	if (w) {
-		snprintf(a.account, sizeof(a.account), "%s", w->account_id);
-		snprintf(a.member, sizeof(a.member), "%s", w->member_id);
-		snprintf(a.role, sizeof(a.role), "%s", jic_gov_role_name(w->role));
-		snprintf(a.adviser_of, sizeof(a.adviser_of), "%s", w->adviser_of);
-	}
-	snprintf(a.action, sizeof(a.action), "%s", action);
+	jic_gov_audit_init(&a, req->who, action);
 	snprintf(a.collection, sizeof(a.collection), "%s", collection);
 	snprintf(a.object, sizeof(a.object), "%s", object ? object : "");
 	a.result = 200;

@@ -112,15 +112,7 @@ void http_audit(struct http_auditq *q, struct jic_store *s, enum http_route rout
 	slice(path, &sl);
 	if (sl.n < 4)
 		return;
-	memset(&a, 0, sizeof(a));
-	a.at_us = jic_time_now_us();
-	if (who) {
-		snprintf(a.account, sizeof(a.account), "%s", who->account_id);
-		snprintf(a.member, sizeof(a.member), "%s", who->member_id);
-		snprintf(a.role, sizeof(a.role), "%s", jic_gov_role_name(who->role));
-		snprintf(a.adviser_of, sizeof(a.adviser_of), "%s", who->adviser_of);
-	}
-	snprintf(a.action, sizeof(a.action), "%s", action);
+	jic_gov_audit_init(&a, who, action);
 	/* The key as the path gives it (an id or an alias): the writer records
 	 * the collection's id (http_audit_write). */
 	copy_seg(a.collection, sizeof(a.collection), sl.p[2], sl.len[2]);

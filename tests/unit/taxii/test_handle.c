@@ -354,29 +354,28 @@ static void test_status_is_per_member(void **state)
 	json_decref(j);
 	assert_int_equal(call("GET", p, NULL, 0, NULL, &bb_delegate, NULL, NULL), JIC_ENOTFOUND);
 }
+/* Ingests, as pulled from bb's room, one version of an indicator. */
+static enum jic_rc pull_one(const char *modified, struct jic_sync_page *page, struct jic_diag *d)
+{
+	char env[1024];
+
+	snprintf(env, sizeof(env), "{\"objects\":[%s]}",
+	         indicator("indicator--0f0e0d0c-0b0a-4909-8807-060504030201", modified));
+	return jic_taxii_pull_ingest(st, &node, COLL1, env, strlen(env), "bb", "bb-room", page, d);
+}
+
 /* A dissolved coalition's node stores nothing more, pulled pages included
  * (last: it dissolves the shared store). */
 static void test_pull_after_dissolution(void **state)
 {
 	struct jic_sync_page page;
 	struct jic_diag d = { JIC_OK, "" };
-	char env[1024];
 
 	(void)state;
-	snprintf(env, sizeof(env), "{\"objects\":[%s]}",
-	         indicator("indicator--0f0e0d0c-0b0a-4909-8807-060504030201",
-	                   "2021-01-01T00:00:00.000Z"));
-	assert_int_equal(jic_taxii_pull_ingest(st, &node, COLL1, env, strlen(env), "bb", "bb-room",
-	                                       &page, &d),
-	                 JIC_OK);
+	assert_int_equal(pull_one("2021-01-01T00:00:00.000Z", &page, &d), JIC_OK);
 	assert_int_equal(page.stored, 1);
 	assert_int_equal(jic_store_dissolve(st, 1700000000000000LL, NULL), JIC_OK);
-	snprintf(env, sizeof(env), "{\"objects\":[%s]}",
-	         indicator("indicator--0f0e0d0c-0b0a-4909-8807-060504030201",
-	                   "2021-02-01T00:00:00.000Z"));
-	assert_int_equal(jic_taxii_pull_ingest(st, &node, COLL1, env, strlen(env), "bb", "bb-room",
-	                                       &page, &d),
-	                 JIC_EDENIED);
+	assert_int_equal(pull_one("2021-02-01T00:00:00.000Z", &page, &d), JIC_EDENIED);
 	assert_non_null(strstr(d.msg, "dissolved"));
 }
 
