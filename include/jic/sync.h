@@ -81,16 +81,27 @@ struct jic_sync_page {
 	char next[128]; /* the envelope's "next", "" when absent */
 };
 
+/* Run by the ingest function inside the page's write transaction, once the
+ * page is stored (page filled): the engine writes the pull's new state there,
+ * so that the page and the cursor past it are kept together or not at all.
+ * Any rc but JIC_OK undoes the page. */
+typedef enum jic_rc (*jic_sync_keep_fn)(void *arg, const struct jic_sync_page *page,
+                                        struct jic_diag *d);
+
 /* Validates and stores one page (an envelope body of len bytes) into
  * local_collection: all of it or, on any invalid object or malformed JSON,
- * none of it (JIC_EINVAL / JIC_EUNPROC with the reason). default_member and
- * default_node are the origin of objects the page gives no provenance for.
- * Objects that originate at this node are skipped. Provided by the taxii
+ * none of it (JIC_EINVAL / JIC_EUNPROC with the reason). The page is parsed
+ * and checked before the store's write transaction opens, so the node's own
+ * writes never wait for that; in the transaction it is stored, then keep
+ * (with keep_arg) runs, and it commits only when both succeed. default_member
+ * and default_node are the origin of objects the page gives no provenance
+ * for. Objects that originate at this node are skipped. Provided by the taxii
  * layer and handed in by jicd, since sync sits below taxii. */
 typedef enum jic_rc (*jic_sync_ingest_fn)(struct jic_store *s, const struct jic_node *node,
                                           const char *local_collection, const char *body,
                                           size_t len, const char *default_member,
                                           const char *default_node, struct jic_sync_page *page,
+                                          jic_sync_keep_fn keep, void *keep_arg,
                                           struct jic_diag *d);
 
 /* Verifies and applies one governance log entry pulled from a peer (its JSON

@@ -108,12 +108,16 @@ void jic_taxii_ingest_fini(struct jic_taxii_ingest_result *out);
 /* The pull engine's ingest (a jic_sync_ingest_fn, see sync.h): one page from
  * a peer into local_collection, all or nothing, x_jic_origins honoured,
  * objects originating at node->node_id skipped, default_member/default_node
- * for objects the page gives no provenance for. Fills page (objects, stored,
- * more, next; JIC_EINVAL when next does not fit page->next). Returns as
- * jic_taxii_ingest with JIC_INGEST_ALL_OR_NOTHING | JIC_INGEST_ORIGINS. */
+ * for objects the page gives no provenance for; parsed before the write
+ * transaction, stored and followed by keep (when not NULL) inside it. Fills
+ * page (objects, stored, more, next; JIC_EINVAL when next does not fit
+ * page->next). Returns as jic_taxii_ingest with JIC_INGEST_ALL_OR_NOTHING |
+ * JIC_INGEST_ORIGINS, JIC_EDENIED once the coalition is dissolved, or keep's
+ * rc. */
 enum jic_rc jic_taxii_pull_ingest(struct jic_store *s, const struct jic_node *node,
                                   const char *local_collection, const char *body, size_t len,
                                   const char *default_member, const char *default_node,
-                                  struct jic_sync_page *page, struct jic_diag *d);
+                                  struct jic_sync_page *page, jic_sync_keep_fn keep,
+                                  void *keep_arg, struct jic_diag *d);
 
 #endif

@@ -175,6 +175,8 @@ struct poll {
 	int64_t remaining; /* X-JIC-Remaining of the first page, -1 unknown */
 	int64_t since;     /* objects in the pages after the first */
 	unsigned pages;
+	int state_failed;    /* keep_state refused the page's new state, */
+	struct jic_diag why; /* saying why */
 };
 
 /* Copies s into dst for a message: printable ASCII only, cut to fit. */
@@ -363,24 +365,16 @@ static void succeeded(struct jic_pull *pull)
 /* Stores a fetched page and the pull's new state (cursor, counts and, on the
  * last page, the poll's success) in one transaction: the objects and the
  * cursor past them are kept together or not at all. */
-static enum jic_rc keep_page(struct poll *p, struct jic_sync_page *pg, struct jic_diag *d)
+/* The pull's new state after page pg (cursor, counts and, on the last page,
+ * the poll's success), written conditionally on the row being the poll's.
+ * Run by the ingest function inside the page's transaction; a failure, with
+ * its reason in p->why, undoes the page. */
+static enum jic_rc keep_state(void *arg, const struct jic_sync_page *pg, struct jic_diag *d)
 {
-	struct jic_sync_engine *e = p->w->e;
-	struct jic_pull before = *p->pull;
-	int64_t last_before = p->last_us;
-	struct jic_diag sub = {0};
+	struct poll *p = arg;
 	enum jic_rc rc;
 
-	rc = jic_store_begin(p->s, d);
-	if (rc != JIC_OK)
-		return rc;
-	rc = e->o.ingest(p->s, &e->node, p->pull->local_collection, p->r.body.data, p->r.body.len,
-	                 p->peer->member, p->peer->id, pg, &sub);
-	if (rc != JIC_OK)
-		jic_fail(d, rc, "page %u refused, nothing of it stored: %s", p->pages + 1,
-		         sub.msg[0] ? sub.msg : jic_rc_name(rc));
-	else
-		rc = advance(p, pg, d);
+	rc = advance(p, pg, &p->why);
 	if (rc == JIC_OK) {
 		p->pull->pulled += (int64_t)pg->stored;
 		if (p->pages == 0)
@@ -391,14 +385,35 @@ static enum jic_rc keep_page(struct poll *p, struct jic_sync_page *pg, struct ji
 			p->pull->behind = p->remaining > p->since ? p->remaining - p->since : 0;
 		if (!pg->more)
 			succeeded(p->pull);
-		rc = jic_store_pull_update(p->s, &p->was, p->pull, d);
+		rc = jic_store_pull_update(p->s, &p->was, p->pull, &p->why);
 		/* Removed or replaced meanwhile: the page goes with the cursor. */
 		p->gone = rc == JIC_ENOTFOUND;
 	}
-	if (rc == JIC_OK)
-		rc = jic_store_commit(p->s, d);
-	else
-		jic_store_rollback(p->s);
+	p->state_failed = rc != JIC_OK;
+	return rc == JIC_OK ? JIC_OK : jic_fail(d, rc, "%s", p->why.msg);
+}
+
+/* Stores a fetched page and the pull's new state in one transaction (the
+ * ingest function parses the page before it opens it, and runs keep_state
+ * in it): the objects and the cursor past them are kept together or not at
+ * all. */
+static enum jic_rc keep_page(struct poll *p, struct jic_sync_page *pg, struct jic_diag *d)
+{
+	struct jic_sync_engine *e = p->w->e;
+	struct jic_pull before = *p->pull;
+	int64_t last_before = p->last_us;
+	struct jic_diag sub = {0};
+	enum jic_rc rc;
+
+	p->state_failed = 0;
+	memset(&p->why, 0, sizeof(p->why));
+	rc = e->o.ingest(p->s, &e->node, p->pull->local_collection, p->r.body.data, p->r.body.len,
+	                 p->peer->member, p->peer->id, pg, keep_state, p, &sub);
+	if (rc != JIC_OK && p->state_failed)
+		jic_fail(d, rc, "%s", p->why.msg);
+	else if (rc != JIC_OK)
+		jic_fail(d, rc, "page %u refused, nothing of it stored: %s", p->pages + 1,
+		         sub.msg[0] ? sub.msg : jic_rc_name(rc));
 	if (rc != JIC_OK) {
 		*p->pull = before;
 		p->last_us = last_before;

@@ -179,6 +179,37 @@ static enum jic_rc fill_result(const struct ingest *g, unsigned flags, const cha
 	return rc;
 }
 
+/* Parses the body and sorts its objects: no store access. */
+static enum jic_rc ingest_read(struct ingest *g, const char *body, size_t len,
+                               const char *self_node, unsigned flags, struct jic_diag *d)
+{
+	enum jic_rc rc;
+
+	jic_buf_init(&g->ok);
+	jic_buf_init(&g->bad);
+	rc = jic_stix_batch_parse(body, len, &g->b, d);
+	if (rc == JIC_OK)
+		rc = take_all(g, self_node, flags, d);
+	return rc;
+}
+
+/* Stores the valid objects and tells each one's outcome. */
+static enum jic_rc ingest_store(struct ingest *g, struct jic_store *s, const char *collection_id,
+                                const char *origin_member, const char *origin_node,
+                                struct jic_diag *d)
+{
+	enum jic_rc rc = JIC_OK;
+
+	if (g->n_in > 0)
+		rc = jic_store_objects_put(s, collection_id, g->in, g->n_in, origin_member,
+		                           origin_node, g->outcome, d);
+	if (rc == JIC_OK)
+		rc = report_all(g);
+	if (rc == JIC_ENOMEM)
+		jic_fail(d, rc, "out of memory");
+	return rc;
+}
+
 enum jic_rc jic_taxii_ingest(struct jic_store *s, const char *collection_id, const char *body,
                              size_t len, const char *origin_member, const char *origin_node,
                              const char *self_node, unsigned flags,
@@ -189,17 +220,10 @@ enum jic_rc jic_taxii_ingest(struct jic_store *s, const char *collection_id, con
 	enum jic_rc rc;
 
 	memset(out, 0, sizeof(*out));
-	jic_buf_init(&g.ok);
-	jic_buf_init(&g.bad);
 	jic_time_format(jic_time_now_us(), when);
-	rc = jic_stix_batch_parse(body, len, &g.b, d);
+	rc = ingest_read(&g, body, len, self_node, flags, d);
 	if (rc == JIC_OK)
-		rc = take_all(&g, self_node, flags, d);
-	if (rc == JIC_OK && g.n_in > 0)
-		rc = jic_store_objects_put(s, collection_id, g.in, g.n_in, origin_member,
-		                           origin_node, g.outcome, d);
-	if (rc == JIC_OK)
-		rc = report_all(&g);
+		rc = ingest_store(&g, s, collection_id, origin_member, origin_node, d);
 	if (rc == JIC_OK)
 		rc = fill_result(&g, flags, when, out);
 	if (rc == JIC_ENOMEM)
@@ -217,37 +241,70 @@ void jic_taxii_ingest_fini(struct jic_taxii_ingest_result *out)
 	memset(out, 0, sizeof(*out));
 }
 
-enum jic_rc jic_taxii_pull_ingest(struct jic_store *s, const struct jic_node *node,
-                                  const char *local_collection, const char *body, size_t len,
-                                  const char *default_member, const char *default_node,
-                                  struct jic_sync_page *page, struct jic_diag *d)
+/* What the page says of itself: its size and its paging. */
+static enum jic_rc page_of(const struct ingest *g, struct jic_sync_page *page, struct jic_diag *d)
 {
-	struct jic_taxii_ingest_result r;
+	page->objects = g->b.n;
+	page->more = g->b.more;
+	if (g->b.next != NULL && strlen(g->b.next) >= sizeof(page->next))
+		return jic_fail(d, JIC_EINVAL, "the page's \"next\" is longer than %zu bytes",
+		                sizeof(page->next) - 1);
+	if (g->b.next != NULL)
+		memcpy(page->next, g->b.next, strlen(g->b.next) + 1);
+	return JIC_OK;
+}
+
+/* In the page's transaction: the page, then what the caller keeps with it. */
+static enum jic_rc pull_store(struct ingest *g, struct jic_store *s, const char *collection_id,
+                              const char *default_member, const char *default_node,
+                              struct jic_sync_page *page, jic_sync_keep_fn keep, void *keep_arg,
+                              struct jic_diag *d)
+{
 	int64_t dissolved = 0;
 	enum jic_rc rc;
 
-	memset(page, 0, sizeof(*page));
 	/* A dissolved coalition's node is a read-only archive, for its peers too. */
 	rc = jic_store_dissolved(s, &dissolved, d);
 	if (rc == JIC_OK && dissolved)
 		rc = jic_fail(d, JIC_EDENIED,
 		              "the coalition is dissolved: this node is a "
 		              "read-only archive and stores nothing more");
-	if (rc != JIC_OK)
-		return rc;
-	rc = jic_taxii_ingest(s, local_collection, body, len, default_member, default_node,
-	                      node->node_id, JIC_INGEST_ALL_OR_NOTHING | JIC_INGEST_ORIGINS, &r, d);
-	if (rc != JIC_OK)
-		return rc;
-	page->objects = r.total;
-	page->stored = r.stored;
-	page->more = r.more;
-	if (r.next != NULL && strlen(r.next) >= sizeof(page->next))
-		rc = jic_fail(d, JIC_EINVAL, "the page's \"next\" is longer than %zu bytes",
-		              sizeof(page->next) - 1);
-	else if (r.next != NULL)
-		memcpy(page->next, r.next, strlen(r.next) + 1);
-	jic_taxii_ingest_fini(&r);
+	if (rc == JIC_OK)
+		rc = ingest_store(g, s, collection_id, default_member, default_node, d);
+	page->stored = g->stored;
+	if (rc == JIC_OK && keep != NULL)
+		rc = keep(keep_arg, page, d);
+	return rc;
+}
+
+enum jic_rc jic_taxii_pull_ingest(struct jic_store *s, const struct jic_node *node,
+                                  const char *local_collection, const char *body, size_t len,
+                                  const char *default_member, const char *default_node,
+                                  struct jic_sync_page *page, jic_sync_keep_fn keep, void *keep_arg,
+                                  struct jic_diag *d)
+{
+	struct ingest g = {.n_in = 0};
+	enum jic_rc rc;
+
+	memset(page, 0, sizeof(*page));
+	/* Parsing, the long part, happens before the write lock is taken. */
+	rc = ingest_read(&g, body, len, node->node_id,
+	                 JIC_INGEST_ALL_OR_NOTHING | JIC_INGEST_ORIGINS, d);
+	if (rc == JIC_OK)
+		rc = page_of(&g, page, d);
+	if (rc == JIC_OK)
+		rc = jic_store_begin(s, d);
+	if (rc == JIC_OK) {
+		rc = pull_store(&g, s, local_collection, default_member, default_node, page, keep,
+		                keep_arg, d);
+		if (rc == JIC_OK)
+			rc = jic_store_commit(s, d);
+		else
+			jic_store_rollback(s);
+	}
+	if (rc == JIC_ENOMEM)
+		jic_fail(d, rc, "out of memory");
+	ingest_fini(&g);
 	return rc;
 }
 

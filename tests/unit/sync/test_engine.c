@@ -231,7 +231,8 @@ out:
 
 static enum jic_rc ingest(struct jic_store *s, const struct jic_node *node, const char *coll,
                           const char *body, size_t len, const char *dm, const char *dn,
-                          struct jic_sync_page *page, struct jic_diag *d)
+                          struct jic_sync_page *page, jic_sync_keep_fn keep, void *keep_arg,
+                          struct jic_diag *d)
 {
 	json_t *root = json_loadb(body ? body : "", len, 0, NULL), *objs, *next;
 	enum jic_rc rc;
@@ -250,7 +251,17 @@ static enum jic_rc ingest(struct jic_store *s, const struct jic_node *node, cons
 	page->more = json_is_true(json_object_get(root, "more"));
 	if (json_is_string(next))
 		snprintf(page->next, sizeof(page->next), "%s", json_string_value(next));
-	rc = put_all(s, coll, objs, page, d);
+	/* Parsed outside, stored and kept in one transaction, as the real one. */
+	rc = jic_store_begin(s, d);
+	if (rc == JIC_OK) {
+		rc = put_all(s, coll, objs, page, d);
+		if (rc == JIC_OK)
+			rc = keep(keep_arg, page, d);
+		if (rc == JIC_OK)
+			rc = jic_store_commit(s, d);
+		else
+			jic_store_rollback(s);
+	}
 	json_decref(root);
 	return rc;
 }

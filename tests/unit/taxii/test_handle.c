@@ -361,7 +361,8 @@ static enum jic_rc pull_one(const char *modified, struct jic_sync_page *page, st
 
 	snprintf(env, sizeof(env), "{\"objects\":[%s]}",
 	         indicator("indicator--0f0e0d0c-0b0a-4909-8807-060504030201", modified));
-	return jic_taxii_pull_ingest(st, &node, COLL1, env, strlen(env), "bb", "bb-room", page, d);
+	return jic_taxii_pull_ingest(st, &node, COLL1, env, strlen(env), "bb", "bb-room", page, NULL,
+	                             NULL, d);
 }
 
 /* A dissolved coalition's node stores nothing more, pulled pages included
