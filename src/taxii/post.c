@@ -27,7 +27,15 @@ struct ingest {
 	struct jic_buf ok;  /* the status' successes, as JSON items */
 	struct jic_buf bad; /* the status' failures */
 	size_t n_ok, n_bad, stored, skipped;
+	/* The request's time: the version a status detail gives an object that
+	 * has neither modified nor created (most SCOs), since TAXII requires one. */
+	char when[JIC_TIME_LEN];
 };
+
+static const char *version_of(const struct ingest *g, const char *modified)
+{
+	return modified && *modified ? modified : g->when;
+}
 
 static enum jic_rc add_detail(struct jic_buf *b, size_t *n, const char *id, const char *version,
                               const char *msg)
@@ -92,8 +100,8 @@ static enum jic_rc take_all(struct ingest *g, const char *self_node, unsigned fl
 			return jic_fail(d, JIC_EUNPROC, "object %zu (%s): %s", i,
 			                it->obj.id[0] ? it->obj.id : "no id", it->reason);
 		if (it->rc != JIC_OK)
-			rc = add_detail(&g->bad, &g->n_bad, it->obj.id, it->obj.modified,
-			                it->reason);
+			rc = add_detail(&g->bad, &g->n_bad, it->obj.id,
+			                version_of(g, it->obj.modified), it->reason);
 		else if (is_own(it, self_node, flags))
 			g->skipped++;
 		else
@@ -115,11 +123,11 @@ static enum jic_rc report_all(struct ingest *g)
 		                                                    : NULL;
 
 		if (why != NULL) {
-			rc = add_detail(&g->bad, &g->n_bad, v->id, v->modified, why);
+			rc = add_detail(&g->bad, &g->n_bad, v->id, version_of(g, v->modified), why);
 			continue;
 		}
 		g->stored += g->outcome[i] == JIC_PUT_STORED;
-		rc = add_detail(&g->ok, &g->n_ok, v->id, v->modified, NULL);
+		rc = add_detail(&g->ok, &g->n_ok, v->id, version_of(g, v->modified), NULL);
 	}
 	return rc;
 }
@@ -216,16 +224,15 @@ enum jic_rc jic_taxii_ingest(struct jic_store *s, const char *collection_id, con
                              struct jic_taxii_ingest_result *out, struct jic_diag *d)
 {
 	struct ingest g = {.n_in = 0};
-	char when[JIC_TIME_LEN];
 	enum jic_rc rc;
 
 	memset(out, 0, sizeof(*out));
-	jic_time_format(jic_time_now_us(), when);
+	jic_time_format(jic_time_now_us(), g.when);
 	rc = ingest_read(&g, body, len, self_node, flags, d);
 	if (rc == JIC_OK)
 		rc = ingest_store(&g, s, collection_id, origin_member, origin_node, d);
 	if (rc == JIC_OK)
-		rc = fill_result(&g, flags, when, out);
+		rc = fill_result(&g, flags, g.when, out);
 	if (rc == JIC_ENOMEM)
 		jic_fail(d, rc, "out of memory");
 	if (rc != JIC_OK)

@@ -354,6 +354,27 @@ static void test_status_is_per_member(void **state)
 	json_decref(j);
 	assert_int_equal(call("GET", p, NULL, 0, NULL, &bb_delegate, NULL, NULL), JIC_ENOTFOUND);
 }
+/* An object with neither modified nor created (an SCO) still has a version
+ * in the status resource, as TAXII requires: the request's time. */
+static void test_status_version_of_sco(void **state)
+{
+	json_t *j = NULL, *item;
+	int64_t us;
+
+	(void)state;
+	assert_int_equal(call("POST", "/api/collections/" COLL2 "/objects/", NULL, 0,
+	                      "{\"objects\":[{\"type\":\"ipv4-addr\",\"spec_version\":\"2.1\","
+	                      "\"id\":\"ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd\","
+	                      "\"value\":\"198.51.100.3\"}]}",
+	                      &aa_admin, &j, NULL),
+	                 JIC_OK);
+	item = json_array_get(json_object_get(j, "successes"), 0);
+	assert_non_null(item);
+	assert_int_equal(jic_time_parse(json_string_value(json_object_get(item, "version")), &us),
+	                 JIC_OK);
+	json_decref(j);
+}
+
 /* Ingests, as pulled from bb's room, one version of an indicator. */
 static enum jic_rc pull_one(const char *modified, struct jic_sync_page *page, struct jic_diag *d)
 {
@@ -389,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_post_and_read),
 		cmocka_unit_test(test_post_errors),
 		cmocka_unit_test(test_status_is_per_member),
+		cmocka_unit_test(test_status_version_of_sco),
 		cmocka_unit_test(test_pull_after_dissolution),
 	};
 
