@@ -186,8 +186,10 @@ enum jic_put_outcome {
  * never stored again. A conflict is kept apart in the conflicts table in the
  * same transaction, once per (collection, id, modified, origin). An object's
  * origin member, for JIC_PUT_DENIED, is that of its earliest stored version in
- * any collection; the sender of its first version when none is stored. A
- * version whose very bytes are stored already is a copy, whoever sends it: it
+ * any collection; the sender of its first version when none is stored. The
+ * rule holds for objects with a modified time (not SCOs, whose ids are derived
+ * from their values, nor marking-definitions, which are shared), and for
+ * every revoked version. A version whose very bytes are stored already is a copy, whoever sends it: it
  * is stored with the origin of the stored one. Other bytes for a version
  * stored in this collection are a conflict, whoever sends them. */
 enum jic_rc jic_store_objects_put(struct jic_store *s, const char *collection_id,

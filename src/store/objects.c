@@ -422,6 +422,15 @@ out:
 	return rc;
 }
 
+/* Whether v is of an object some member creates and alone versions: one
+ * with a modified time. An SCO has none (its id is derived from its value, so
+ * every member observing that value names the same object), nor has a
+ * marking-definition, which is never versioned and is shared (TLP). */
+static int owned(const struct jic_obj_in *v)
+{
+	return v->modified_us != 0 && !(v->type && strcmp(v->type, "marking-definition") == 0);
+}
+
 /* The federation rules a version meets before it is stored: when it may not
  * be, *stop is 1 and *outcome says why. A version refused for its origin is
  * not kept at all: it may carry what the origin purged. */
@@ -432,7 +441,7 @@ static enum jic_rc admit(struct put *p, const struct jic_obj_in *v, struct origi
 	enum jic_rc rc;
 
 	rc = is_purged(p, v, o->member, &purged, &tomb, d);
-	if (rc == JIC_OK && !purged && !tomb)
+	if (rc == JIC_OK && !purged && !tomb && (owned(v) || v->revoked))
 		rc = is_denied(p, v, o, &denied, d);
 	*stop = purged || denied;
 	if (rc != JIC_OK || !*stop)

@@ -362,9 +362,6 @@ static void succeeded(struct jic_pull *pull)
 	pull->behind = 0;
 }
 
-/* Stores a fetched page and the pull's new state (cursor, counts and, on the
- * last page, the poll's success) in one transaction: the objects and the
- * cursor past them are kept together or not at all. */
 /* The pull's new state after page pg (cursor, counts and, on the last page,
  * the poll's success), written conditionally on the row being the poll's.
  * Run by the ingest function inside the page's transaction; a failure, with

@@ -319,6 +319,45 @@ static void test_versions_from_origin(void **state)
 	assert_string_equal(rows_of(f->s, COLL_B, JIC_VERSION_LAST, &r), "05:m1/room1");
 }
 
+/* Objects nobody versions are nobody's: an SCO, whose id every member
+ * observing its value derives alike, and a marking-definition. */
+static void test_unversioned_are_shared(void **state)
+{
+	struct fx *f = *state;
+	struct jic_obj_in sco = {.id = "ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd",
+	                         .type = "ipv4-addr",
+	                         .spec_version = "2.1",
+	                         .modified = ""};
+	struct jic_obj_in tlp = {.id = "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
+	                         .type = "marking-definition",
+	                         .spec_version = "2.1",
+	                         .modified = "2017-01-20T00:00:00.000Z"};
+	enum jic_put_outcome out = JIC_PUT_DENIED;
+
+	assert_int_equal(jic_time_parse(tlp.modified, &tlp.modified_us), JIC_OK);
+	sco.json = "{\"type\":\"ipv4-addr\",\"value\":\"198.51.100.3\"}";
+	sco.json_len = strlen(sco.json);
+	tlp.json = "{\"type\":\"marking-definition\",\"name\":\"TLP:WHITE\"}";
+	tlp.json_len = strlen(tlp.json);
+	assert_int_equal(jic_store_objects_put(f->s, COLL_A, &sco, 1, "m1", "hq", &out, NULL),
+	                 JIC_OK);
+	assert_int_equal(out, JIC_PUT_STORED);
+	assert_int_equal(jic_store_objects_put(f->s, COLL_A, &tlp, 1, "m1", "hq", &out, NULL),
+	                 JIC_OK);
+	assert_int_equal(out, JIC_PUT_STORED);
+	/* m2's own bytes for them, in another collection. */
+	sco.json = "{\"type\":\"ipv4-addr\",\"spec_version\":\"2.1\",\"value\":\"198.51.100.3\"}";
+	sco.json_len = strlen(sco.json);
+	tlp.json = "{\"type\":\"marking-definition\",\"name\":\"TLP:CLEAR\"}";
+	tlp.json_len = strlen(tlp.json);
+	assert_int_equal(jic_store_objects_put(f->s, COLL_B, &sco, 1, "m2", "room2", &out, NULL),
+	                 JIC_OK);
+	assert_int_equal(out, JIC_PUT_STORED);
+	assert_int_equal(jic_store_objects_put(f->s, COLL_B, &tlp, 1, "m2", "room2", &out, NULL),
+	                 JIC_OK);
+	assert_int_equal(out, JIC_PUT_STORED);
+}
+
 static void test_match_count(void **state)
 {
 	struct fx *f = *state;
@@ -370,6 +409,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_purge_in_batch, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_denied_revocation, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_versions_from_origin, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_unversioned_are_shared, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_match_count, fx_setup, fx_teardown),
 	};
 
